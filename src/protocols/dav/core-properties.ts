@@ -1,0 +1,123 @@
+/**
+ * DAV: live properties of RFC 4918 §15, RFC 3744 (owner, current-user-privilege-set,
+ * principal-collection-set), RFC 5397 (current-user-principal), RFC 4331 (quota) and
+ * RFC 6578 (sync-token), plus CalendarServer's getctag.
+ */
+import { privilegesOn } from '../../services/access.js';
+import { USER_PRINCIPALS_PATH, principalPath } from '../../services/context.js';
+import type { Resource } from '../../services/resources.js';
+import type { LiveProperty, PropContext } from './properties.js';
+import { el, NS, type XmlNode } from './xml.js';
+
+export interface ReportInfo {
+  ns: string;
+  name: string;
+  appliesTo(r: Resource): boolean;
+}
+
+export const isCollection = (r: Resource): boolean => r.type !== 'object';
+
+const hrefNode = (ctx: PropContext, path: string): XmlNode[] => [el(NS.DAV, 'href', [ctx.hrefs.href(path)])];
+
+function ownerPath(r: Resource, ctx: PropContext): string | null {
+  if (r.type === 'collection' || r.type === 'object') {
+    return r.collection.ownerId === ctx.principal.user.id ? principalPath(ctx.principal.user.name) : null;
+  }
+  if (r.type === 'principal') return principalPath(r.user.name);
+  return null;
+}
+
+export const syncToken = (collectionId: number, revision: number): string => `https://reefknot.org/ns/sync/${collectionId}-${revision}`;
+
+function resourceType(r: Resource): XmlNode[] {
+  switch (r.type) {
+    case 'object':
+      return [];
+    case 'principal':
+      return [el(NS.DAV, 'collection'), el(NS.DAV, 'principal')];
+    case 'collection':
+      if (r.collection.kind === 'calendar') return [el(NS.DAV, 'collection'), el(NS.CALDAV, 'calendar')];
+      if (r.collection.kind === 'inbox') return [el(NS.DAV, 'collection'), el(NS.CALDAV, 'schedule-inbox')];
+      if (r.collection.kind === 'outbox') return [el(NS.DAV, 'collection'), el(NS.CALDAV, 'schedule-outbox')];
+      return [el(NS.DAV, 'collection')];
+    default:
+      return [el(NS.DAV, 'collection')];
+  }
+}
+
+function modified(r: Resource): number | null {
+  if (r.type === 'object') return r.object.modifiedAt;
+  if (r.type === 'collection') return r.collection.modifiedAt;
+  return null;
+}
+
+function created(r: Resource): number | null {
+  if (r.type === 'object') return r.object.createdAt;
+  if (r.type === 'collection') return r.collection.createdAt;
+  return null;
+}
+
+const PRIVILEGE_ELEMENTS: Record<string, [string, string][]> = {
+  read: [[NS.DAV, 'read'], [NS.CALDAV, 'read-free-busy'], [NS.DAV, 'read-current-user-privilege-set']],
+  'write-content': [[NS.DAV, 'write-content']],
+  'write-properties': [[NS.DAV, 'write-properties']],
+  bind: [[NS.DAV, 'bind']],
+  unbind: [[NS.DAV, 'unbind']],
+  'read-acl': [[NS.DAV, 'read-acl']],
+};
+
+function currentPrivileges(r: Resource, ctx: PropContext): XmlNode[] {
+  let privileges: readonly string[];
+  if (r.type === 'collection' || r.type === 'object') privileges = privilegesOn(ctx.principal, r.collection.ownerId);
+  else privileges = ['read'];
+  const names = privileges.flatMap((p) => PRIVILEGE_ELEMENTS[p] ?? []);
+  if (privileges.length === 6) names.push([NS.DAV, 'write'], [NS.DAV, 'all']);
+  return names.map(([ns, name]) => el(NS.DAV, 'privilege', [el(ns, name)]));
+}
+
+export function coreProperties(reports: () => ReportInfo[]): LiveProperty[] {
+  const prop = (name: string, allprop: boolean, get: LiveProperty['get'], ns: string = NS.DAV): LiveProperty => ({ ns, name, protected: true, allprop, get });
+  return [
+    prop('resourcetype', true, (r) => resourceType(r)),
+    prop('getetag', true, (r) => (r.type === 'object' ? [`"${r.object.etag}"`] : null)),
+    prop('getcontenttype', true, (r) => (r.type === 'object' ? [r.object.contentType] : null)),
+    prop('getcontentlength', true, (r) => (r.type === 'object' ? [String(r.object.size)] : null)),
+    prop('getlastmodified', true, (r) => {
+      const t = modified(r);
+      return t === null ? null : [new Date(t).toUTCString()];
+    }),
+    prop('creationdate', true, (r) => {
+      const t = created(r);
+      return t === null ? null : [new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z')];
+    }),
+    { ns: NS.DAV, name: 'displayname', protected: false, allprop: true, get: (r) => (r.type === 'principal' ? [r.user.name] : null) },
+    prop('current-user-principal', false, (_r, ctx) => hrefNode(ctx, principalPath(ctx.principal.user.name))),
+    prop('principal-URL', false, (r, ctx) => (r.type === 'principal' ? hrefNode(ctx, r.path) : null)),
+    prop('principal-collection-set', false, (_r, ctx) => hrefNode(ctx, USER_PRINCIPALS_PATH)),
+    prop('owner', false, (r, ctx) => {
+      const p = ownerPath(r, ctx);
+      return p ? hrefNode(ctx, p) : [];
+    }),
+    prop('current-user-privilege-set', false, (r, ctx) => currentPrivileges(r, ctx)),
+    prop('supported-report-set', false, (r) =>
+      reports()
+        .filter((rep) => rep.appliesTo(r))
+        .map((rep) => el(NS.DAV, 'supported-report', [el(NS.DAV, 'report', [el(rep.ns, rep.name)])])),
+    ),
+    prop('quota-used-bytes', false, async (r, ctx) => {
+      if (r.type !== 'collection') return null;
+      return [String(await ctx.tx.usedBytes(r.collection.ownerId))];
+    }),
+    prop('quota-available-bytes', false, async (r, ctx) => {
+      if (r.type !== 'collection') return null;
+      const owner = await ctx.tx.getUserById(r.collection.ownerId);
+      if (!owner || owner.quotaBytes === null) return null;
+      return [String(Math.max(0, owner.quotaBytes - owner.usedBytes))];
+    }),
+    prop('sync-token', false, (r) => (r.type === 'collection' ? [syncToken(r.collection.id, r.collection.revision)] : null)),
+    prop('getctag', false, (r) => (r.type === 'collection' ? [syncToken(r.collection.id, r.collection.revision)] : null), NS.CS),
+    prop('supportedlock', false, () => []),
+    prop('lockdiscovery', false, () => []),
+  ];
+}
+

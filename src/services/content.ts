@@ -1,0 +1,132 @@
+/**
+ * Writes to the resource tree: PUT, DELETE, MKCOL/MKCALENDAR and PROPPATCH, each one store
+ * transaction. Conditional-request checks (ETags) are passed in as a function and run inside the
+ * transaction, so the check and the write cannot be separated by another writer.
+ */
+import { ReefknotError } from '../domain/errors.js';
+import type { CalendarComponentType } from '../domain/ical/analyse.js';
+import type { CollectionRow, DeadProperty, StoreTx } from '../store/types.js';
+import type { Principal } from './access.js';
+import type { ServiceContext } from './context.js';
+import { checkQuota, etagOf, prepareCalendarObject } from './calendar-objects.js';
+import { ResourceService, splitPath, type Resource } from './resources.js';
+
+/** Called with the current state of the target (null: nothing there); throws to refuse. */
+export type Preconditions = (current: { etag: string | null; exists: boolean }) => void;
+
+export interface NewCollectionSpec {
+  kind: 'calendar' | 'plain';
+  components?: CalendarComponentType[];
+  properties: DeadProperty[];
+}
+
+export interface PropertyPatch {
+  set: DeadProperty[];
+  remove: { ns: string; name: string }[];
+  /** Component set change requested through PROPPATCH of supported-calendar-component-set. */
+  components?: CalendarComponentType[];
+}
+
+export class ContentService {
+  readonly resources: ResourceService;
+
+  constructor(private readonly ctx: ServiceContext) {
+    this.resources = new ResourceService(ctx);
+  }
+
+  async put(principal: Principal, path: string, content: Buffer, contentType: string, pre: Preconditions): Promise<{ etag: string; created: boolean }> {
+    return this.ctx.store.write(async (tx) => {
+      const target = await this.resources.resolve(tx, principal, path);
+      if (target && target.type !== 'object') throw new ReefknotError('method-not-allowed', 'PUT cannot replace a collection');
+      pre({ etag: target?.type === 'object' ? target.object.etag : null, exists: target !== null });
+      const { parent, name } = splitPath(path);
+      const collection = await this.parentCollection(tx, principal, parent, 'write-content');
+      return this.store(tx, collection, name, content, contentType);
+    });
+  }
+
+  /** Stores `content` as `name` in `collection`, applying calendar rules when it is a calendar. */
+  async store(tx: StoreTx, collection: CollectionRow, name: string, content: Buffer, contentType: string): Promise<{ etag: string; created: boolean }> {
+    if (collection.kind === 'inbox' || collection.kind === 'outbox') {
+      throw new ReefknotError('forbidden', 'Scheduling inbox and outbox contents are written by the server');
+    }
+    const isCalendar = collection.kind === 'calendar';
+    if (isCalendar && !/^text\/calendar\b/i.test(contentType)) {
+      throw new ReefknotError('unsupported-media-type', `A calendar accepts text/calendar, not ${contentType || 'an untyped body'}`);
+    }
+    if (content.length > this.ctx.limits.maxResourceSize) {
+      throw new ReefknotError('too-large', `The resource is larger than the ${this.ctx.limits.maxResourceSize} bytes allowed`);
+    }
+    const summary = isCalendar ? await prepareCalendarObject(tx, this.ctx.limits, collection, name, content) : null;
+    const old = await tx.getObjectMeta(collection.id, name);
+    await checkQuota(tx, collection.ownerId, content.length - (old?.size ?? 0));
+    const etag = etagOf(content);
+    const type = isCalendar ? 'text/calendar; charset=utf-8' : contentType || 'application/octet-stream';
+    const created = await tx.putObject(collection.id, { name, content, etag, contentType: type, summary, now: this.ctx.now() });
+    return { etag, created };
+  }
+
+  async parentCollection(tx: StoreTx, principal: Principal, parentPath: string, privilege: 'write-content' | 'bind'): Promise<CollectionRow> {
+    const parent = await this.resources.resolve(tx, principal, parentPath);
+    if (!parent) throw new ReefknotError('conflict', `The parent collection ${parentPath} does not exist`);
+    if (parent.type !== 'collection') throw new ReefknotError(parent.type === 'object' ? 'conflict' : 'forbidden', `${parentPath} cannot hold new resources`);
+    this.resources.check(principal, parent, privilege);
+    return parent.collection;
+  }
+
+  async remove(principal: Principal, path: string, pre: Preconditions): Promise<void> {
+    await this.ctx.store.write(async (tx) => {
+      const target = await this.resources.require(tx, principal, path);
+      pre({ etag: target.type === 'object' ? target.object.etag : null, exists: true });
+      await this.removeResource(tx, principal, target);
+    });
+  }
+
+  async removeResource(tx: StoreTx, principal: Principal, target: Resource): Promise<void> {
+    if (target.type === 'object') {
+      this.resources.check(principal, target, 'unbind');
+      await tx.deleteObject(target.collection.id, target.object.name, this.ctx.now());
+    } else if (target.type === 'collection' && target.collection.kind !== 'home' && target.collection.kind !== 'inbox' && target.collection.kind !== 'outbox') {
+      this.resources.check(principal, target, 'unbind');
+      await tx.deleteCollection(target.collection.id);
+    } else {
+      throw new ReefknotError('forbidden', `${target.path} cannot be deleted`);
+    }
+  }
+
+  async makeCollection(principal: Principal, path: string, spec: NewCollectionSpec): Promise<CollectionRow> {
+    return this.ctx.store.write(async (tx) => {
+      const collectionPath = path.endsWith('/') ? path : `${path}/`;
+      if (await this.resources.resolve(tx, principal, collectionPath.slice(0, -1))) {
+        throw new ReefknotError('method-not-allowed', `Something already exists at ${collectionPath}`);
+      }
+      const { parent } = splitPath(collectionPath);
+      const parentCollection = await this.parentCollection(tx, principal, parent, 'bind');
+      if (parentCollection.kind !== 'home' && parentCollection.kind !== 'plain') {
+        throw new ReefknotError('forbidden', spec.kind === 'calendar'
+          ? 'A calendar collection can only be created in a calendar home or a plain collection, not inside another calendar (RFC 4791 §5.3.1)'
+          : 'Collections cannot be created inside a calendar or scheduling collection');
+      }
+      const created = await tx.createCollection({
+        path: collectionPath, parentId: parentCollection.id, ownerId: parentCollection.ownerId, kind: spec.kind,
+        components: spec.kind === 'calendar' ? spec.components ?? ['VEVENT', 'VTODO', 'VJOURNAL'] : [], now: this.ctx.now(),
+      });
+      for (const p of spec.properties) await tx.setProperty(created.id, '', p);
+      return created;
+    });
+  }
+
+  /** Applies all of `patch` or nothing (RFC 4918 §9.2). */
+  async patchProperties(principal: Principal, path: string, patch: PropertyPatch): Promise<void> {
+    await this.ctx.store.write(async (tx) => {
+      const target = await this.resources.require(tx, principal, path);
+      if (target.type !== 'collection' && target.type !== 'object') throw new ReefknotError('forbidden', 'These properties cannot be changed');
+      this.resources.check(principal, target, 'write-properties');
+      const objectName = target.type === 'object' ? target.object.name : '';
+      for (const p of patch.set) await tx.setProperty(target.collection.id, objectName, p);
+      for (const p of patch.remove) await tx.removeProperty(target.collection.id, objectName, p.ns, p.name);
+      if (patch.components && target.type === 'collection') await tx.setCollectionComponents(target.collection.id, patch.components);
+      if (target.type === 'collection') await tx.touchCollection(target.collection.id, this.ctx.now());
+    });
+  }
+}

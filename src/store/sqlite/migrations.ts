@@ -1,0 +1,73 @@
+/**
+ * Numbered schema migrations for the SQLite store, applied in order at start-up inside one
+ * transaction each; `PRAGMA user_version` records the last applied number.
+ */
+export const SQLITE_MIGRATIONS: readonly string[] = [
+  // 1: users, addresses, collections, objects, dead properties, change log.
+  `
+  CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    password_hash TEXT NOT NULL,
+    type TEXT NOT NULL DEFAULT 'individual',
+    disabled INTEGER NOT NULL DEFAULT 0,
+    quota_bytes INTEGER,
+    used_bytes INTEGER NOT NULL DEFAULT 0,
+    credential_version INTEGER NOT NULL DEFAULT 1,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE addresses (
+    address TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE
+  );
+  CREATE INDEX addresses_user ON addresses(user_id);
+  CREATE TABLE collections (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
+    parent_id INTEGER REFERENCES collections(id) ON DELETE CASCADE,
+    owner_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    components TEXT NOT NULL DEFAULT '',
+    revision INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    modified_at INTEGER NOT NULL
+  );
+  CREATE INDEX collections_parent ON collections(parent_id);
+  CREATE INDEX collections_owner ON collections(owner_id);
+  CREATE TABLE objects (
+    id INTEGER PRIMARY KEY,
+    collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    etag TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    content BLOB NOT NULL,
+    uid TEXT,
+    component TEXT,
+    recurring INTEGER NOT NULL DEFAULT 0,
+    first_start INTEGER,
+    last_end INTEGER,
+    organizer TEXT,
+    attendees TEXT NOT NULL DEFAULT '[]',
+    created_at INTEGER NOT NULL,
+    modified_at INTEGER NOT NULL,
+    UNIQUE (collection_id, name)
+  );
+  CREATE INDEX objects_uid ON objects(collection_id, uid);
+  CREATE TABLE properties (
+    collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+    object_name TEXT NOT NULL,
+    ns TEXT NOT NULL,
+    name TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (collection_id, object_name, ns, name)
+  );
+  CREATE TABLE changes (
+    collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+    revision INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    deleted INTEGER NOT NULL,
+    PRIMARY KEY (collection_id, revision)
+  );
+  `,
+];

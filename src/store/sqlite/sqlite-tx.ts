@@ -1,0 +1,216 @@
+/** StoreTx over one better-sqlite3 connection: prepared statements, rows mapped to store types. */
+import type Database from 'better-sqlite3';
+import type { CalendarComponentType } from '../../domain/ical/analyse.js';
+import type {
+  ChangeRow, CollectionKind, CollectionRow, DeadProperty, NewCollection, ObjectMeta, ObjectRow,
+  PutObjectInput, StoreTx, UserRow, UserType,
+} from '../types.js';
+
+interface UserRecord {
+  id: number; name: string; password_hash: string; type: string; disabled: number;
+  quota_bytes: number | null; used_bytes: number; credential_version: number; created_at: number;
+}
+interface CollectionRecord {
+  id: number; path: string; parent_id: number | null; owner_id: number; kind: string;
+  components: string; revision: number; created_at: number; modified_at: number;
+}
+interface ObjectRecord {
+  collection_id: number; name: string; etag: string; content_type: string; size: number;
+  uid: string | null; component: string | null; created_at: number; modified_at: number; content?: Buffer;
+}
+
+const META_COLUMNS = 'collection_id, name, etag, content_type, size, uid, component, created_at, modified_at';
+
+const toUser = (r: UserRecord): UserRow => ({
+  id: r.id, name: r.name, passwordHash: r.password_hash, type: r.type as UserType, disabled: r.disabled !== 0,
+  quotaBytes: r.quota_bytes, usedBytes: r.used_bytes, credentialVersion: r.credential_version, createdAt: r.created_at,
+});
+const toCollection = (r: CollectionRecord): CollectionRow => ({
+  id: r.id, path: r.path, parentId: r.parent_id, ownerId: r.owner_id, kind: r.kind as CollectionKind,
+  components: r.components === '' ? [] : (r.components.split(',') as CalendarComponentType[]),
+  revision: r.revision, createdAt: r.created_at, modifiedAt: r.modified_at,
+});
+const toMeta = (r: ObjectRecord): ObjectMeta => ({
+  collectionId: r.collection_id, name: r.name, etag: r.etag, contentType: r.content_type, size: r.size,
+  uid: r.uid, componentType: r.component, createdAt: r.created_at, modifiedAt: r.modified_at,
+});
+
+export class SqliteTx implements StoreTx {
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(private readonly db: Database.Database) {}
+
+  private st(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+  private get<T>(sql: string, ...params: unknown[]): T | undefined {
+    return this.st(sql).get(...params) as T | undefined;
+  }
+  private all<T>(sql: string, ...params: unknown[]): T[] {
+    return this.st(sql).all(...params) as T[];
+  }
+  private run(sql: string, ...params: unknown[]): Database.RunResult {
+    return this.st(sql).run(...params);
+  }
+
+  // Users ------------------------------------------------------------------------------------
+  async createUser(u: { name: string; passwordHash: string; type: UserType; quotaBytes: number | null; now: number }): Promise<UserRow> {
+    const r = this.run('INSERT INTO users (name, password_hash, type, quota_bytes, created_at) VALUES (?, ?, ?, ?, ?)',
+      u.name, u.passwordHash, u.type, u.quotaBytes, u.now);
+    return toUser(this.get<UserRecord>('SELECT * FROM users WHERE id = ?', r.lastInsertRowid) as UserRecord);
+  }
+  async getUserByName(name: string): Promise<UserRow | null> {
+    const r = this.get<UserRecord>('SELECT * FROM users WHERE name = ?', name);
+    return r ? toUser(r) : null;
+  }
+  async getUserById(id: number): Promise<UserRow | null> {
+    const r = this.get<UserRecord>('SELECT * FROM users WHERE id = ?', id);
+    return r ? toUser(r) : null;
+  }
+  async getUserByAddress(address: string): Promise<UserRow | null> {
+    const r = this.get<UserRecord>('SELECT u.* FROM users u JOIN addresses a ON a.user_id = u.id WHERE a.address = ?', address);
+    return r ? toUser(r) : null;
+  }
+  async listUsers(): Promise<UserRow[]> {
+    return this.all<UserRecord>('SELECT * FROM users ORDER BY name').map(toUser);
+  }
+  async updateUser(id: number, patch: { passwordHash?: string; disabled?: boolean; quotaBytes?: number | null }): Promise<void> {
+    if (patch.passwordHash !== undefined) this.run('UPDATE users SET password_hash = ?, credential_version = credential_version + 1 WHERE id = ?', patch.passwordHash, id);
+    if (patch.disabled !== undefined) this.run('UPDATE users SET disabled = ?, credential_version = credential_version + 1 WHERE id = ?', patch.disabled ? 1 : 0, id);
+    if (patch.quotaBytes !== undefined) this.run('UPDATE users SET quota_bytes = ? WHERE id = ?', patch.quotaBytes, id);
+  }
+  async deleteUser(id: number): Promise<void> {
+    this.run('DELETE FROM users WHERE id = ?', id);
+  }
+  async addAddress(userId: number, address: string): Promise<void> {
+    this.run('INSERT INTO addresses (address, user_id) VALUES (?, ?)', address, userId);
+  }
+  async removeAddress(userId: number, address: string): Promise<boolean> {
+    return this.run('DELETE FROM addresses WHERE user_id = ? AND address = ?', userId, address).changes > 0;
+  }
+  async listAddresses(userId: number): Promise<string[]> {
+    return this.all<{ address: string }>('SELECT address FROM addresses WHERE user_id = ? ORDER BY rowid', userId).map((r) => r.address);
+  }
+
+  // Collections ------------------------------------------------------------------------------
+  async getCollection(path: string): Promise<CollectionRow | null> {
+    const r = this.get<CollectionRecord>('SELECT * FROM collections WHERE path = ?', path);
+    return r ? toCollection(r) : null;
+  }
+  async getCollectionById(id: number): Promise<CollectionRow | null> {
+    const r = this.get<CollectionRecord>('SELECT * FROM collections WHERE id = ?', id);
+    return r ? toCollection(r) : null;
+  }
+  async listChildCollections(parentId: number): Promise<CollectionRow[]> {
+    return this.all<CollectionRecord>('SELECT * FROM collections WHERE parent_id = ? ORDER BY path', parentId).map(toCollection);
+  }
+  async listCollectionsOwnedBy(ownerId: number): Promise<CollectionRow[]> {
+    return this.all<CollectionRecord>('SELECT * FROM collections WHERE owner_id = ? ORDER BY path', ownerId).map(toCollection);
+  }
+  async createCollection(c: NewCollection): Promise<CollectionRow> {
+    const r = this.run('INSERT INTO collections (path, parent_id, owner_id, kind, components, created_at, modified_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      c.path, c.parentId, c.ownerId, c.kind, (c.components ?? []).join(','), c.now, c.now);
+    return toCollection(this.get<CollectionRecord>('SELECT * FROM collections WHERE id = ?', r.lastInsertRowid) as CollectionRecord);
+  }
+  async deleteCollection(id: number): Promise<void> {
+    const c = await this.getCollectionById(id);
+    if (!c) return;
+    const subtree = 'SELECT id FROM collections WHERE substr(path, 1, ?) = ?';
+    const freed = this.get<{ n: number | null }>(`SELECT SUM(size) AS n FROM objects WHERE collection_id IN (${subtree})`, c.path.length, c.path);
+    this.run('UPDATE users SET used_bytes = MAX(0, used_bytes - ?) WHERE id = ?', freed?.n ?? 0, c.ownerId);
+    this.run('DELETE FROM collections WHERE substr(path, 1, ?) = ?', c.path.length, c.path);
+  }
+  async moveCollection(id: number, newPath: string, newParentId: number, now: number): Promise<void> {
+    const c = await this.getCollectionById(id);
+    if (!c) return;
+    this.run('UPDATE collections SET path = ? || substr(path, ?), modified_at = ? WHERE substr(path, 1, ?) = ?',
+      newPath, c.path.length + 1, now, c.path.length, c.path);
+    this.run('UPDATE collections SET parent_id = ? WHERE id = ?', newParentId, id);
+  }
+  async setCollectionComponents(id: number, components: CalendarComponentType[]): Promise<void> {
+    this.run('UPDATE collections SET components = ? WHERE id = ?', components.join(','), id);
+  }
+  async touchCollection(id: number, now: number): Promise<void> {
+    this.run('UPDATE collections SET revision = revision + 1, modified_at = ? WHERE id = ?', now, id);
+  }
+
+  // Objects ----------------------------------------------------------------------------------
+  async getObject(collectionId: number, name: string): Promise<ObjectRow | null> {
+    const r = this.get<ObjectRecord>(`SELECT ${META_COLUMNS}, content FROM objects WHERE collection_id = ? AND name = ?`, collectionId, name);
+    return r ? { ...toMeta(r), content: r.content as Buffer } : null;
+  }
+  async getObjectMeta(collectionId: number, name: string): Promise<ObjectMeta | null> {
+    const r = this.get<ObjectRecord>(`SELECT ${META_COLUMNS} FROM objects WHERE collection_id = ? AND name = ?`, collectionId, name);
+    return r ? toMeta(r) : null;
+  }
+  async listObjects(collectionId: number): Promise<ObjectMeta[]> {
+    return this.all<ObjectRecord>(`SELECT ${META_COLUMNS} FROM objects WHERE collection_id = ? ORDER BY name`, collectionId).map(toMeta);
+  }
+  async findObjectByUid(collectionId: number, uid: string): Promise<ObjectMeta | null> {
+    const r = this.get<ObjectRecord>(`SELECT ${META_COLUMNS} FROM objects WHERE collection_id = ? AND uid = ?`, collectionId, uid);
+    return r ? toMeta(r) : null;
+  }
+  async putObject(collectionId: number, o: PutObjectInput): Promise<boolean> {
+    const old = this.get<{ size: number }>('SELECT size FROM objects WHERE collection_id = ? AND name = ?', collectionId, o.name);
+    const s = o.summary;
+    const values = [o.etag, o.contentType, o.content.length, o.content, s?.uid ?? null, s?.componentType ?? null,
+      s?.recurring ? 1 : 0, s?.firstStart ?? null, s?.lastEnd ?? null, s?.organizer ?? null, JSON.stringify(s?.attendees ?? []), o.now];
+    if (old) {
+      this.run(`UPDATE objects SET etag = ?, content_type = ?, size = ?, content = ?, uid = ?, component = ?, recurring = ?,
+        first_start = ?, last_end = ?, organizer = ?, attendees = ?, modified_at = ? WHERE collection_id = ? AND name = ?`,
+        ...values, collectionId, o.name);
+    } else {
+      this.run(`INSERT INTO objects (etag, content_type, size, content, uid, component, recurring, first_start, last_end,
+        organizer, attendees, modified_at, collection_id, name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ...values, collectionId, o.name, o.now);
+    }
+    this.adjustUsedBytes(collectionId, o.content.length - (old?.size ?? 0));
+    this.logChange(collectionId, o.name, false, o.now);
+    return !old;
+  }
+  async deleteObject(collectionId: number, name: string, now: number): Promise<boolean> {
+    const old = this.get<{ size: number }>('SELECT size FROM objects WHERE collection_id = ? AND name = ?', collectionId, name);
+    if (!old) return false;
+    this.run('DELETE FROM objects WHERE collection_id = ? AND name = ?', collectionId, name);
+    this.run('DELETE FROM properties WHERE collection_id = ? AND object_name = ?', collectionId, name);
+    this.adjustUsedBytes(collectionId, -old.size);
+    this.logChange(collectionId, name, true, now);
+    return true;
+  }
+  async usedBytes(ownerId: number): Promise<number> {
+    return this.get<{ used_bytes: number }>('SELECT used_bytes FROM users WHERE id = ?', ownerId)?.used_bytes ?? 0;
+  }
+  private adjustUsedBytes(collectionId: number, delta: number): void {
+    if (delta === 0) return;
+    this.run('UPDATE users SET used_bytes = MAX(0, used_bytes + ?) WHERE id = (SELECT owner_id FROM collections WHERE id = ?)', delta, collectionId);
+  }
+  private logChange(collectionId: number, name: string, deleted: boolean, now: number): void {
+    const r = this.get<{ revision: number }>('UPDATE collections SET revision = revision + 1, modified_at = ? WHERE id = ? RETURNING revision', now, collectionId);
+    if (!r) return;
+    this.run('INSERT INTO changes (collection_id, revision, name, deleted) VALUES (?, ?, ?, ?)', collectionId, r.revision, name, deleted ? 1 : 0);
+  }
+
+  // Dead properties ----------------------------------------------------------------------------
+  async getProperties(collectionId: number, objectName: string): Promise<DeadProperty[]> {
+    return this.all<DeadProperty>('SELECT ns, name, value FROM properties WHERE collection_id = ? AND object_name = ?', collectionId, objectName);
+  }
+  async setProperty(collectionId: number, objectName: string, p: DeadProperty): Promise<void> {
+    this.run('INSERT INTO properties (collection_id, object_name, ns, name, value) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value',
+      collectionId, objectName, p.ns, p.name, p.value);
+  }
+  async removeProperty(collectionId: number, objectName: string, ns: string, name: string): Promise<void> {
+    this.run('DELETE FROM properties WHERE collection_id = ? AND object_name = ? AND ns = ? AND name = ?', collectionId, objectName, ns, name);
+  }
+
+  // Change log ---------------------------------------------------------------------------------
+  async changesSince(collectionId: number, revision: number): Promise<ChangeRow[]> {
+    return this.all<{ revision: number; name: string; deleted: number }>(
+      'SELECT revision, name, deleted FROM changes WHERE collection_id = ? AND revision > ? ORDER BY revision', collectionId, revision,
+    ).map((r) => ({ revision: r.revision, name: r.name, deleted: r.deleted !== 0 }));
+  }
+}

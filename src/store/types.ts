@@ -1,0 +1,150 @@
+/**
+ * The one store interface (design.md "The store"). Services see only this; SQLite implements it
+ * now and PostgreSQL later. Every method is async so that both backends fit; a request's writes
+ * run inside one `write` transaction.
+ */
+import type { CalendarComponentType } from '../domain/ical/analyse.js';
+
+export type UserType = 'individual' | 'room' | 'resource' | 'group';
+
+export interface UserRow {
+  id: number;
+  name: string;
+  passwordHash: string;
+  type: UserType;
+  disabled: boolean;
+  quotaBytes: number | null;
+  usedBytes: number;
+  createdAt: number;
+  /** Bumped on every password or state change, so caches keyed on it drop stale credentials. */
+  credentialVersion: number;
+}
+
+export type CollectionKind = 'root' | 'home' | 'calendar' | 'plain' | 'inbox' | 'outbox';
+
+export interface CollectionRow {
+  id: number;
+  /** Decoded absolute path ending in '/', e.g. '/calendars/alice/work/'. */
+  path: string;
+  parentId: number | null;
+  ownerId: number;
+  kind: CollectionKind;
+  /** For calendars: the component types accepted (CALDAV:supported-calendar-component-set). */
+  components: CalendarComponentType[];
+  revision: number;
+  createdAt: number;
+  modifiedAt: number;
+}
+
+export interface ObjectMeta {
+  collectionId: number;
+  name: string;
+  etag: string;
+  contentType: string;
+  size: number;
+  uid: string | null;
+  componentType: string | null;
+  createdAt: number;
+  modifiedAt: number;
+}
+
+export interface ObjectRow extends ObjectMeta {
+  content: Buffer;
+}
+
+/** What the store keeps about a calendar object for queries (design.md summary row). */
+export interface ObjectSummary {
+  uid: string;
+  componentType: CalendarComponentType;
+  recurring: boolean;
+  firstStart: number | null;
+  lastEnd: number | null;
+  organizer: string | null;
+  attendees: string[];
+}
+
+export interface PutObjectInput {
+  name: string;
+  content: Buffer;
+  etag: string;
+  contentType: string;
+  summary: ObjectSummary | null;
+  now: number;
+}
+
+export interface DeadProperty {
+  ns: string;
+  name: string;
+  /** JSON of the property element (protocols/dav/xml.ts XmlElement). */
+  value: string;
+}
+
+export interface ChangeRow {
+  revision: number;
+  name: string;
+  deleted: boolean;
+}
+
+export interface NewCollection {
+  path: string;
+  parentId: number | null;
+  ownerId: number;
+  kind: CollectionKind;
+  components?: CalendarComponentType[];
+  now: number;
+}
+
+export interface StoreTx {
+  // Users and their calendar user addresses (mailto:, lower-cased, unique server-wide).
+  createUser(u: { name: string; passwordHash: string; type: UserType; quotaBytes: number | null; now: number }): Promise<UserRow>;
+  getUserByName(name: string): Promise<UserRow | null>;
+  getUserById(id: number): Promise<UserRow | null>;
+  getUserByAddress(address: string): Promise<UserRow | null>;
+  listUsers(): Promise<UserRow[]>;
+  updateUser(id: number, patch: { passwordHash?: string; disabled?: boolean; quotaBytes?: number | null }): Promise<void>;
+  deleteUser(id: number): Promise<void>;
+  addAddress(userId: number, address: string): Promise<void>;
+  removeAddress(userId: number, address: string): Promise<boolean>;
+  listAddresses(userId: number): Promise<string[]>;
+
+  // Collections.
+  getCollection(path: string): Promise<CollectionRow | null>;
+  getCollectionById(id: number): Promise<CollectionRow | null>;
+  listChildCollections(parentId: number): Promise<CollectionRow[]>;
+  listCollectionsOwnedBy(ownerId: number): Promise<CollectionRow[]>;
+  createCollection(c: NewCollection): Promise<CollectionRow>;
+  /** Deletes the collection, every descendant collection and all their objects and properties. */
+  deleteCollection(id: number): Promise<void>;
+  /** Moves a collection (and its subtree) to a new path and parent. */
+  moveCollection(id: number, newPath: string, newParentId: number, now: number): Promise<void>;
+  setCollectionComponents(id: number, components: CalendarComponentType[]): Promise<void>;
+  /** Marks the collection changed (a property change): bumps its revision. */
+  touchCollection(id: number, now: number): Promise<void>;
+
+  // Objects (calendar object resources, or any resource in a plain collection).
+  getObject(collectionId: number, name: string): Promise<ObjectRow | null>;
+  getObjectMeta(collectionId: number, name: string): Promise<ObjectMeta | null>;
+  listObjects(collectionId: number): Promise<ObjectMeta[]>;
+  findObjectByUid(collectionId: number, uid: string): Promise<ObjectMeta | null>;
+  /** Creates or replaces; returns true when created. Appends to the change log. */
+  putObject(collectionId: number, input: PutObjectInput): Promise<boolean>;
+  deleteObject(collectionId: number, name: string, now: number): Promise<boolean>;
+  /** Bytes of every object in collections owned by the user. */
+  usedBytes(ownerId: number): Promise<number>;
+
+  // Dead properties of a collection (objectName '') or of an object.
+  getProperties(collectionId: number, objectName: string): Promise<DeadProperty[]>;
+  setProperty(collectionId: number, objectName: string, prop: DeadProperty): Promise<void>;
+  removeProperty(collectionId: number, objectName: string, ns: string, name: string): Promise<void>;
+
+  // Change log (RFC 6578 sync).
+  changesSince(collectionId: number, revision: number): Promise<ChangeRow[]>;
+}
+
+export interface Store {
+  /** Runs `fn` in one read-write transaction; writes are serialised. */
+  write<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /** Runs `fn` against a consistent snapshot. */
+  read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
