@@ -66,6 +66,20 @@ export class ContentService {
     return { etag, created };
   }
 
+  /** The stored texts of every object in a calendar collection (for export and feeds). */
+  async calendarTexts(principal: Principal, path: string): Promise<string[]> {
+    return this.ctx.store.read(async (tx) => {
+      const r = await this.resources.require(tx, principal, path);
+      if (r.type !== 'collection' || r.collection.kind !== 'calendar') throw new ReefknotError('bad-request', `${path} is not a calendar`);
+      const texts: string[] = [];
+      for (const o of await tx.listObjects(r.collection.id)) {
+        const row = await tx.getObject(r.collection.id, o.name);
+        if (row) texts.push(row.content.toString('utf8'));
+      }
+      return texts;
+    });
+  }
+
   async parentCollection(tx: StoreTx, principal: Principal, parentPath: string, privilege: 'write-content' | 'bind'): Promise<CollectionRow> {
     const parent = await this.resources.resolve(tx, principal, parentPath);
     if (!parent) throw new ReefknotError('conflict', `The parent collection ${parentPath} does not exist`);

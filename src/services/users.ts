@@ -123,6 +123,13 @@ export class UserService {
     });
   }
 
+  /** The user acting in CLI commands (import, export) as if signed in. */
+  async principalFor(name: string): Promise<{ user: UserRow }> {
+    const user = await this.ctx.store.read((tx) => tx.getUserByName(name));
+    if (!user) throw new ReefknotError('not-found', `There is no user named '${name}'`);
+    return { user };
+  }
+
   async count(): Promise<number> {
     return this.ctx.store.read(async (tx) => (await tx.listUsers()).length);
   }

@@ -83,6 +83,11 @@ export function planUpdate(
         continue;
       }
     }
+    // Instructions apply in document order (RFC 4918 §9.2): a later set or remove of the same
+    // property supersedes an earlier one, so only the last instruction per property is kept.
+    const same = (p: { ns: string; name: string }): boolean => p.ns === prop.ns && p.name === prop.name;
+    plan.patch.set = plan.patch.set.filter((p) => !same(p));
+    plan.patch.remove = plan.patch.remove.filter((p) => !same(p));
     if (op === 'set') plan.patch.set.push({ ns: prop.ns, name: prop.name, value: JSON.stringify(prop) });
     else plan.patch.remove.push({ ns: prop.ns, name: prop.name });
   }

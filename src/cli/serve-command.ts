@@ -1,0 +1,59 @@
+/** `reefknot serve` and `reefknot config show`. */
+import type { Command } from 'commander';
+import type { ConfigOverrides, LogLevel } from '../server/config.js';
+import { serve } from '../server/serve.js';
+import { configFrom, out } from './common.js';
+
+interface ServeOptions {
+  listen?: string;
+  baseUrl?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  logLevel?: string;
+  firstUser?: string;
+  quota?: string;
+}
+
+function overrides(o: ServeOptions): ConfigOverrides {
+  const f: ConfigOverrides = {};
+  if (o.listen) f.listen = o.listen;
+  if (o.baseUrl) f.baseUrl = o.baseUrl;
+  if (o.tlsCert) f.tlsCert = o.tlsCert;
+  if (o.tlsKey) f.tlsKey = o.tlsKey;
+  if (o.logLevel) f.logLevel = o.logLevel as LogLevel;
+  if (o.firstUser) f.firstUser = o.firstUser;
+  if (o.quota !== undefined) f.quotaBytes = Number(o.quota);
+  return f;
+}
+
+export function registerServeCommands(program: Command): void {
+  program
+    .command('serve')
+    .description('run the server (CalDAV over HTTP) on the data folder, creating it if needed')
+    .option('--listen <host:port>', 'address to listen on (default 127.0.0.1:8008)')
+    .option('--base-url <url>', 'public URL, when behind a reverse proxy')
+    .option('--tls-cert <file>', 'PEM certificate, to serve HTTPS')
+    .option('--tls-key <file>', 'PEM private key for --tls-cert')
+    .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent')
+    .option('--first-user <name>', 'user created on an empty data folder (default admin)')
+    .option('--quota <bytes>', 'default quota for new users, in bytes')
+    .action(async (opts: ServeOptions, cmd: Command) => {
+      const config = configFrom(cmd, overrides(opts));
+      const handle = await serve(config);
+      await new Promise<void>((resolve) => {
+        const onSignal = (): void => {
+          void handle.stop().then(resolve);
+        };
+        process.once('SIGTERM', onSignal);
+        process.once('SIGINT', onSignal);
+      });
+    });
+
+  const config = program.command('config').description('configuration');
+  config
+    .command('show')
+    .description('print the effective configuration (file, then REEFKNOT_* variables, then flags)')
+    .action((_opts: unknown, cmd: Command) => {
+      out(JSON.stringify(configFrom(cmd), null, 2));
+    });
+}

@@ -1,0 +1,32 @@
+/** Assembles the WebDAV core with the CalDAV extension (RFC 4791) into one protocol handler. */
+import type { CalendarLimits } from '../../domain/ical/limits.js';
+import type { ContentService } from '../../services/content.js';
+import type { CopyMoveService } from '../../services/copy-move.js';
+import { coreProperties } from '../dav/core-properties.js';
+import { DavProtocol, type ReportHandler } from '../dav/handler.js';
+import type { Hrefs } from '../dav/paths.js';
+import { PropertyRegistry } from '../dav/properties.js';
+import { calendarFeed, mkcalendar } from './mkcalendar.js';
+import { caldavCheckedProperties, caldavProperties } from './properties.js';
+import { caldavReports } from './reports.js';
+
+export interface CaldavDeps {
+  content: ContentService;
+  copyMove: CopyMoveService;
+  hrefs: Hrefs;
+  limits: CalendarLimits;
+  maxXmlBytes: number;
+}
+
+export function buildCaldav(deps: CaldavDeps): DavProtocol {
+  const reports: ReportHandler[] = [...caldavReports()];
+  const registry = new PropertyRegistry().add(...coreProperties(() => reports), ...caldavProperties()).addChecked(...caldavCheckedProperties());
+  let dav: DavProtocol;
+  dav = new DavProtocol({ ...deps, registry }, {
+    davClasses: ['1', '3', 'access-control', 'calendar-access', 'extended-mkcol'],
+    methods: { MKCALENDAR: (req, d) => mkcalendar(req, d) },
+    reports,
+    getCollection: (r, ctx) => calendarFeed(r, ctx, dav),
+  });
+  return dav;
+}

@@ -1,0 +1,40 @@
+/** Builds the store, services and protocol handlers once, from the configuration (no globals). */
+import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { Store } from '../store/types.js';
+import type { ServiceContext } from '../services/context.js';
+import { ContentService } from '../services/content.js';
+import { CopyMoveService } from '../services/copy-move.js';
+import { UserService } from '../services/users.js';
+import { buildCaldav } from '../protocols/caldav/index.js';
+import { Hrefs } from '../protocols/dav/paths.js';
+import type { DavProtocol } from '../protocols/dav/handler.js';
+import type { ServerConfig } from './config.js';
+
+export interface App {
+  config: ServerConfig;
+  store: Store;
+  users: UserService;
+  content: ContentService;
+  context: ServiceContext;
+  /** Built once the public URL is known (the port may be chosen at listen time). */
+  dav(baseUrl: string): DavProtocol;
+}
+
+export function openStore(config: ServerConfig): Store {
+  return new SqliteStore({ dataDir: config.data });
+}
+
+export function buildApp(config: ServerConfig, store: Store = openStore(config)): App {
+  const context: ServiceContext = { store, now: () => Date.now(), limits: config.limits, defaultQuotaBytes: config.quotaBytes };
+  const users = new UserService(context);
+  const content = new ContentService(context);
+  const copyMove = new CopyMoveService(context, content);
+  return {
+    config, store, users, content, context,
+    dav: (baseUrl: string) => {
+      const url = new URL(baseUrl);
+      const hrefs = new Hrefs(url.pathname.replace(/\/$/, ''), url.origin);
+      return buildCaldav({ content, copyMove, hrefs, limits: config.limits, maxXmlBytes: 1024 * 1024 });
+    },
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * `reefknot serve`: opens the store, creates a first user on an empty store (password printed
+ * once), starts the HTTP listener, and on SIGTERM/SIGINT lets in-flight requests finish before
+ * closing the database.
+ */
+import { randomPassword } from '../services/passwords.js';
+import { buildApp, type App } from './app.js';
+import type { ServerConfig } from './config.js';
+import { startHttpServer, type RunningServer } from './http-server.js';
+import { createLogger, type Logger } from './logger.js';
+
+export interface ServeHandle {
+  app: App;
+  http: RunningServer;
+  log: Logger;
+  stop(): Promise<void>;
+}
+
+export async function ensureFirstUser(app: App, say: (line: string) => void): Promise<void> {
+  if ((await app.users.count()) > 0) return;
+  const password = randomPassword();
+  await app.users.create(app.config.firstUser, { addresses: [], password });
+  say(`Created the first user '${app.config.firstUser}' with password: ${password}`);
+  say('This password is shown once. Change it with: reefknot user passwd ' + app.config.firstUser);
+}
+
+export async function serve(config: ServerConfig, say: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<ServeHandle> {
+  const log = createLogger(config.logLevel);
+  const app = buildApp(config);
+  await ensureFirstUser(app, say);
+  const http = await startHttpServer(app, log);
+  log.info({ url: http.url, data: config.data }, 'listening');
+  say(`Reefknot is listening on ${http.url}/ (data in ${config.data})`);
+  say(`Point a CalDAV client at ${http.url}/ and sign in as a user; calendars live under ${http.url}/calendars/NAME/`);
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      log.info('shutting down: finishing in-flight requests');
+      await http.close();
+      await app.store.close();
+      log.info('stopped');
+    })();
+    return stopping;
+  };
+  return { app, http, log, stop };
+}
