@@ -15,6 +15,19 @@ export interface CanonicalOptions {
 
 const ADDRESS_PARAMS = ['delegated-to', 'delegated-from', 'sent-by', 'member'];
 
+/** RFC 5545 §3.2: parameter values that mean the same as leaving the parameter out. */
+const DEFAULT_PARAMS: Record<string, string> = {
+  partstat: 'NEEDS-ACTION',
+  rsvp: 'FALSE',
+  role: 'REQ-PARTICIPANT',
+  cutype: 'INDIVIDUAL',
+  fbtype: 'BUSY',
+};
+
+function isDefault(name: string, value: unknown): boolean {
+  return typeof value === 'string' && DEFAULT_PARAMS[name] === value.toUpperCase();
+}
+
 function canonicalValue(value: unknown, isAddress: boolean): string {
   if (typeof value === 'string') return isAddress ? normaliseAddress(value) : value;
   return JSON.stringify(value);
@@ -23,7 +36,7 @@ function canonicalValue(value: unknown, isAddress: boolean): string {
 function canonicalProperty(prop: Property, ignoreParams: Set<string>): string {
   const json = prop.toJSON() as unknown[];
   const params = (json[1] ?? {}) as Record<string, unknown>;
-  const names = Object.keys(params).filter((n) => !ignoreParams.has(n)).sort();
+  const names = Object.keys(params).filter((n) => !ignoreParams.has(n) && !isDefault(n, params[n])).sort();
   const isAddress = prop.name === 'organizer' || prop.name === 'attendee';
   const paramText = names.map((n) => {
     const raw = params[n];

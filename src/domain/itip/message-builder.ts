@@ -3,7 +3,7 @@
  * the time the message was made) and merges identical messages into one with several recipients.
  */
 import { normaliseAddress, sameAddress, uniqueAddresses } from './address.js';
-import { findAttendee, messageCalendar, serialise, type Component } from './calendar-data.js';
+import { findAttendee, messageCalendar, serialise, setText, type Component } from './calendar-data.js';
 import type { ItipMessage, ItipMethod } from './types.js';
 
 export interface MessageContext {
@@ -15,12 +15,17 @@ export interface MessageContext {
   /** The calendar the components come from (its VTIMEZONEs are carried along). */
   source: Component;
   uid: string;
+  /** A COMMENT for every component of the message. */
+  comment?: string;
 }
 
 export function buildMessage(ctx: MessageContext, method: ItipMethod, comps: Component[], recipients: string[]): ItipMessage {
   const root = messageCalendar(method, ctx.source, comps, ctx.now);
   if (!sameAddress(ctx.originator, ctx.actingFor)) {
     for (const comp of root.getAllSubcomponents()) markSentBy(comp, ctx.actingFor, ctx.originator);
+  }
+  if (ctx.comment !== undefined) {
+    for (const comp of root.getAllSubcomponents().filter((c) => c.name !== 'vtimezone')) setText(comp, 'comment', ctx.comment);
   }
   return {
     method,

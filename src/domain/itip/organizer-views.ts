@@ -43,7 +43,7 @@ function excludeInstance(master: Component, override: Component): void {
   master.addProperty(new ICAL.Property(['exdate', params, json[2], ...json.slice(3)]));
 }
 
-const CANCEL_KEEP = ['uid', 'organizer', 'sequence', 'recurrence-id', 'summary', 'dtstart'];
+const CANCEL_KEEP = ['uid', 'organizer', 'sequence', 'recurrence-id', 'comment'];
 
 /**
  * A CANCEL component (RFC 5546 §3.2.5): UID, ORGANIZER, SEQUENCE, the attendees concerned,
@@ -58,7 +58,6 @@ export function cancelComponent(source: Component, attendees: string[] | 'all', 
   comp.removeAllSubcomponents();
   if (recurrenceId !== undefined) {
     comp.removeAllProperties('recurrence-id');
-    comp.removeAllProperties('dtstart');
     comp.addProperty(recurrenceId);
   }
   setText(comp, 'status', 'CANCELLED');

@@ -51,6 +51,8 @@ export interface OrganizerOptions {
   sentBy?: string;
   /** Send a REQUEST to the other attendees when only attendees' PARTSTATs changed (status update). */
   notifyStatusChanges?: boolean;
+  /** A COMMENT put on every message (e.g. why a meeting is cancelled, RFC 5546 §4.2.9). */
+  comment?: string;
   /** Bump SEQUENCE even when the change is not significant (e.g. accepting a COUNTER, RFC 5546 §4.2.4). */
   forceSequenceBump?: boolean;
 }
@@ -86,6 +88,8 @@ export interface AttendeeOptions {
   comment?: string;
   /** The address actually sending for the attendee (SENT-BY). */
   sentBy?: string;
+  /** REQUEST-STATUS put on a REPLY, from processing the REQUEST (RFC 5546 §4.4.9); default 2.0. */
+  requestStatus?: string;
 }
 
 /** What processing a received message did to the recipient's copy. */

@@ -98,8 +98,16 @@ const FIXED_PREFIXES: Record<string, string> = {
   [NS.ICAL]: 'ical',
 };
 
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\r': '&#13;' };
+
+/** Escapes attribute values. */
 export function escapeXml(s: string): string {
-  return s.replace(/[&<>"\r]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&#13;'));
+  return s.replace(/[&<>"\r]/g, (c) => ESCAPES[c] ?? c);
+}
+
+/** Escapes text content; CR is kept as a character reference so iCalendar's CRLF survives parsing. */
+export function escapeText(s: string): string {
+  return s.replace(/[&<>\r]/g, (c) => ESCAPES[c] ?? c);
 }
 
 /** Serialises elements; namespaces other than the fixed ones get declared where first used. */
@@ -115,7 +123,7 @@ export class XmlWriter {
   }
 
   write(node: XmlNode, extraAttrs = ''): string {
-    if (typeof node === 'string') return escapeXml(node);
+    if (typeof node === 'string') return escapeText(node);
     let decl = extraAttrs;
     let prefix: string | undefined;
     let addedPrefix: string | undefined;
