@@ -1,0 +1,126 @@
+/** The documented CLI, run as a real process on a fresh data folder. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const BIN = join(process.cwd(), 'bin', 'reefknot.js');
+
+function cli(data: string, args: string[], input?: string, env: NodeJS.ProcessEnv = {}): { code: number; out: string; err: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args, '--data', data], { input, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 30_000 });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+
+const fresh = (): string => mkdtempSync(join(tmpdir(), 'reefknot-cli-'));
+
+test('user add, list, email add/remove, passwd, disable, enable, delete', () => {
+  const data = fresh();
+  try {
+    const add = cli(data, ['user', 'add', 'alice', '--email', 'Alice@Example.com', '--email', 'a2@example.org', '--password-stdin'], 'pw-alice\n');
+    assert.equal(add.code, 0, add.err);
+    assert.match(cli(data, ['user', 'list']).out, /^alice\talice@example.com, a2@example.org$/m);
+    const dup = cli(data, ['user', 'add', 'bob', '--email', 'alice@example.com', '--password-stdin'], 'pw\n');
+    assert.notEqual(dup.code, 0);
+    assert.match(dup.err, /already belongs to user 'alice'/);
+    assert.equal(cli(data, ['user', 'email', 'add', 'alice', 'third@example.net']).code, 0);
+    assert.equal(cli(data, ['user', 'email', 'remove', 'alice', 'a2@example.org']).code, 0);
+    const listed = JSON.parse(cli(data, ['user', 'list', '--json']).out) as { name: string; addresses: string[] }[];
+    assert.deepEqual(listed[0]?.addresses, ['alice@example.com', 'third@example.net']);
+    assert.equal(cli(data, ['user', 'passwd', 'alice', '--password-stdin'], 'new-pw\n').code, 0);
+    assert.equal(cli(data, ['user', 'disable', 'alice']).code, 0);
+    assert.match(cli(data, ['user', 'list']).out, /disabled/);
+    assert.equal(cli(data, ['user', 'enable', 'alice']).code, 0);
+    const refused = cli(data, ['user', 'delete', 'alice']);
+    assert.notEqual(refused.code, 0, 'delete without --yes and no terminal is refused');
+    assert.equal(cli(data, ['user', 'delete', 'alice', '--yes']).code, 0);
+    assert.equal(cli(data, ['user', 'list']).out, '');
+    const missing = cli(data, ['user', 'passwd', 'ghost', '--password-stdin'], 'x\n');
+    assert.notEqual(missing.code, 0);
+    assert.match(missing.err, /no user named 'ghost'/);
+    assert.notEqual(cli(data, ['user', 'add', 'Bad Name', '--password-stdin'], 'x\n').code, 0);
+  } finally {
+    rmSync(data, { recursive: true, force: true });
+  }
+});
+
+test('import splits by UID, reports what it skipped, and export writes the calendar back', () => {
+  const data = fresh();
+  try {
+    cli(data, ['user', 'add', 'alice', '--password-stdin'], 'pw\n');
+    const ev = (uid: string, extra = ''): string => `BEGIN:VEVENT\r\n${uid ? `UID:${uid}\r\n` : ''}DTSTAMP:20260101T000000Z\r\nDTSTART:20260110T100000Z\r\nSUMMARY:${uid || 'none'}\r\n${extra}END:VEVENT\r\n`;
+    const file = join(data, 'in.ics');
+    writeFileSync(file, `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n${ev('a')}${ev('b')}${ev('c', 'RRULE:FREQ=DAILY;COUNT=3\r\n')}${ev('c', 'RECURRENCE-ID:20260111T100000Z\r\n')}${ev('')}END:VCALENDAR\r\n`);
+    const imp = cli(data, ['import', file, '--user', 'alice', '--calendar', 'calendar']);
+    assert.equal(imp.code, 2, 'exit 2: something was skipped');
+    assert.match(imp.out, /Imported 3 of 4 objects into alice\/calendar/);
+    assert.match(imp.out, /skipped a component without a UID/);
+    const exp = cli(data, ['export', '--user', 'alice', '--calendar', 'calendar']);
+    assert.equal(exp.code, 0, exp.err);
+    assert.equal(exp.out.match(/BEGIN:VEVENT/g)?.length, 4);
+    assert.equal(exp.out.match(/BEGIN:VCALENDAR/g)?.length, 1);
+    const wrong = cli(data, ['import', file, '--user', 'alice', '--calendar', 'nope']);
+    assert.notEqual(wrong.code, 0);
+    assert.match(wrong.err, /no calendar 'nope'/);
+  } finally {
+    rmSync(data, { recursive: true, force: true });
+  }
+});
+
+test('config show applies file, then REEFKNOT_* variables, then flags', () => {
+  const data = fresh();
+  try {
+    const file = join(data, 'reefknot.json');
+    writeFileSync(file, JSON.stringify({ listen: '127.0.0.1:9000', logLevel: 'warn', firstUser: 'root' }));
+    const r = cli(data, ['config', 'show', '--config', file], undefined, { REEFKNOT_LOG_LEVEL: 'debug' });
+    const c = JSON.parse(r.out) as { listen: string; logLevel: string; firstUser: string; data: string };
+    assert.equal(c.listen, '127.0.0.1:9000');
+    assert.equal(c.logLevel, 'debug');
+    assert.equal(c.firstUser, 'root');
+    assert.equal(c.data, data);
+    writeFileSync(file, '{"nonsense": 1}');
+    const bad = cli(data, ['config', 'show', '--config', file]);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.err, /unknown key/);
+  } finally {
+    rmSync(data, { recursive: true, force: true });
+  }
+});
+
+test('serve creates the first user, logs one JSON line per request, and stops cleanly on SIGTERM', async () => {
+  const data = fresh();
+  const child = spawn(process.execPath, [BIN, 'serve', '--data', data, '--listen', '127.0.0.1:0', '--first-user', 'boss'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+  try {
+    const deadline = Date.now() + 15_000;
+    while (!/listening on (\S+)\//.test(err) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const url = /listening on (\S+)\//.exec(err)?.[1];
+    const password = /with password: (\S+)/.exec(err)?.[1];
+    assert.ok(url && password, err);
+    const auth = { authorization: `Basic ${Buffer.from(`boss:${password}`).toString('base64')}` };
+    const res = await fetch(`${url}/calendars/boss/`, { method: 'PROPFIND', headers: { ...auth, depth: '1' } });
+    assert.equal(res.status, 207);
+    assert.match(await res.text(), /\/calendars\/boss\/calendar\//);
+    await new Promise((r) => setTimeout(r, 100));
+    const line = out.split('\n').map((l) => (l.startsWith('{') ? (JSON.parse(l) as Record<string, unknown>) : null)).find((l) => l?.msg === 'request');
+    assert.equal(line?.method, 'PROPFIND');
+    assert.equal(line?.path, '/calendars/boss/');
+    assert.equal(line?.status, 207);
+    assert.equal(line?.user, 'boss');
+    assert.equal(typeof line?.duration_ms, 'number');
+    const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    assert.equal(await exit, 0);
+    assert.match(out, /"msg":"stopped"/);
+    // A second start on the same data folder creates no new user and reuses the store.
+    const again = spawnSync(process.execPath, [BIN, 'user', 'list', '--data', data], { encoding: 'utf8' });
+    assert.match(again.stdout, /^boss/m);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    rmSync(data, { recursive: true, force: true });
+  }
+});
