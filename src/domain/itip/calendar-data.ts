@@ -152,7 +152,7 @@ export function serverSchedules(prop: Property): boolean {
 
 /** Removes RFC 6638 parameters and our own X-REEFKNOT- bookkeeping before a message leaves. */
 export function stripPrivate(comp: Component): void {
-  for (const prop of comp.getAllProperties()) {
+  for (const prop of [...comp.getAllProperties()]) {
     if (prop.name.startsWith(PRIVATE_PREFIX)) {
       comp.removeProperty(prop);
       continue;

@@ -4,8 +4,10 @@
  * gets only the instances they are invited to, with an EXDATE for the others.
  */
 import ICAL from 'ical.js';
+import { sameAddress } from './address.js';
 import {
   MASTER,
+  addressOf,
   cloneComponent,
   findAttendee,
   setText,
@@ -51,8 +53,8 @@ const CANCEL_KEEP = ['uid', 'organizer', 'sequence', 'recurrence-id', 'comment']
  */
 export function cancelComponent(source: Component, attendees: string[] | 'all', recurrenceId?: Property): Component {
   const comp = cloneComponent(source);
-  for (const prop of comp.getAllProperties()) {
-    const keepAttendee = prop.name === 'attendee' && (attendees === 'all' || attendees.some((a) => prop === findAttendee(comp, a)));
+  for (const prop of [...comp.getAllProperties()]) {
+    const keepAttendee = prop.name === 'attendee' && (attendees === 'all' || attendees.some((a) => sameAddress(addressOf(prop), a)));
     if (!CANCEL_KEEP.includes(prop.name) && !keepAttendee) comp.removeProperty(prop);
   }
   comp.removeAllSubcomponents();

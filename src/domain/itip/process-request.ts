@@ -34,7 +34,7 @@ function singleOnly(msg: LoadedObject): string | null {
 
 function cleanComponent(comp: Component): Component {
   const copy = cloneComponent(comp);
-  for (const prop of copy.getAllProperties('request-status')) copy.removeProperty(prop);
+  copy.removeAllProperties('request-status');
   return copy;
 }
 
