@@ -5,7 +5,7 @@
  */
 import ICAL from 'ical.js';
 import { normaliseAddress } from './address.js';
-import { findAttendee, organizerOf, type Component, type Property } from './calendar-data.js';
+import { findAttendee, organizerOf, utcTime, type Component, type Property } from './calendar-data.js';
 import { loadObject } from './loaded-object.js';
 import { buildMessage } from './message-builder.js';
 import { firstComponent } from './process-common.js';
@@ -26,7 +26,7 @@ export function replyComponent(source: Component, line: Property, requestStatus:
   const params = json[1] as Record<string, unknown>;
   for (const name of Object.keys(params)) if (!ATTENDEE_PARAMS.includes(name)) delete params[name];
   comp.addProperty(new ICAL.Property(json));
-  comp.addPropertyWithValue('request-status', requestStatus);
+  comp.addProperty(ICAL.Property.fromString(`REQUEST-STATUS:${requestStatus}`));
   if (comment !== undefined) comp.addPropertyWithValue('comment', comment);
   return comp;
 }
@@ -37,7 +37,7 @@ export interface RefreshInput {
   attendeeAddress: string;
   now: Date;
   /** Ask for one instance only (RFC 5546 §3.2.6 RECURRENCE-ID). */
-  recurrenceId?: string;
+  recurrenceId?: Date;
   comment?: string;
 }
 
@@ -53,9 +53,8 @@ export function refreshMessage(input: RefreshInput): ItipMessage {
   const organizerProp = source.getFirstProperty('organizer');
   if (organizerProp !== null) comp.addProperty(new ICAL.Property(JSON.parse(JSON.stringify(organizerProp.toJSON())) as unknown[]));
   const line = findAttendee(source, me);
-  const attendee = comp.addPropertyWithValue('attendee', line === null ? me : String(line.getFirstValue()));
-  attendee.resetType('cal-address');
-  if (input.recurrenceId !== undefined) comp.addPropertyWithValue('recurrence-id', ICAL.Time.fromString(input.recurrenceId, null));
+  comp.addPropertyWithValue('attendee', line === null ? me : String(line.getFirstValue()));
+  if (input.recurrenceId !== undefined) comp.addPropertyWithValue('recurrence-id', utcTime(input.recurrenceId));
   if (input.comment !== undefined) comp.addPropertyWithValue('comment', input.comment);
   const ctx = { originator: me, actingFor: me, now: input.now, source: obj.root, uid: obj.uid };
   return buildMessage(ctx, 'REFRESH', [comp], [organizer]);

@@ -16,11 +16,13 @@ import {
 import { loadObject } from './loaded-object.js';
 import { buildMessage } from './message-builder.js';
 import { organizerMessages } from './organizer.js';
-import { firstComponent } from './process-common.js';
+import { firstComponent, replierLine } from './process-common.js';
 import { targetFor } from './process-reply.js';
 import type { ItipMessage, OrganizerOptions, OrganizerResult } from './types.js';
 
 export interface CounterAnswerInput {
+  /** Who sent the COUNTER, when it lists several attendees (default: its only non-organizer attendee). */
+  counterSender?: string;
   /** The organizer's current copy. */
   organizerCopy: string;
   /** The COUNTER message received. */
@@ -72,7 +74,7 @@ export function declineCounter(input: CounterAnswerInput & { comment?: string })
   const copy = loadObject(input.organizerCopy);
   const counter = loadObject(input.counter);
   const proposal = firstComponent(counter);
-  const line = proposal.getFirstProperty('attendee');
+  const line = replierLine(counter, input.counterSender);
   const sender = line === null ? null : addressOf(line);
   if (counter.method !== 'COUNTER' || counter.uid !== copy.uid || sender === null) {
     throw new ReefknotError('bad-request', 'The message is not a COUNTER for this object');

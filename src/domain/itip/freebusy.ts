@@ -49,8 +49,8 @@ export interface FreeBusyRequestInput extends FreeBusyQuery {
 export function freeBusyRequest(input: FreeBusyRequestInput): ItipMessage {
   const comp = new ICAL.Component('vfreebusy');
   comp.addPropertyWithValue('uid', input.uid);
-  comp.addPropertyWithValue('organizer', normaliseAddress(input.organizer)).resetType('cal-address');
-  for (const a of input.attendees) comp.addPropertyWithValue('attendee', normaliseAddress(a)).resetType('cal-address');
+  comp.addPropertyWithValue('organizer', normaliseAddress(input.organizer));
+  for (const a of input.attendees) comp.addPropertyWithValue('attendee', normaliseAddress(a));
   setUtc(comp, 'dtstart', input.start);
   setUtc(comp, 'dtend', input.end);
   const source = new ICAL.Component('vcalendar');
@@ -81,8 +81,8 @@ export function freeBusyReply(input: { request: string; attendeeAddress: string;
   const query = parseFreeBusyRequest(input.request);
   const comp = new ICAL.Component('vfreebusy');
   comp.addPropertyWithValue('uid', query.uid);
-  comp.addPropertyWithValue('organizer', query.organizer).resetType('cal-address');
-  comp.addPropertyWithValue('attendee', normaliseAddress(input.attendeeAddress)).resetType('cal-address');
+  comp.addPropertyWithValue('organizer', query.organizer);
+  comp.addPropertyWithValue('attendee', normaliseAddress(input.attendeeAddress));
   setUtc(comp, 'dtstart', query.start);
   setUtc(comp, 'dtend', query.end);
   const sorted = [...input.busy].sort((a, b) => a.start.getTime() - b.start.getTime() || a.end.getTime() - b.end.getTime());

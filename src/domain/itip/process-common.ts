@@ -64,8 +64,12 @@ export function actsForOrganizer(msg: LoadedObject, originator: string | undefin
 
 /** The ATTENDEE line of the calendar user who sent an attendee method (REPLY, REFRESH, COUNTER). */
 export function replierLine(msg: LoadedObject, originator: string | undefined): Property | null {
-  const lines = attendeeProps(firstComponent(msg));
-  if (originator === undefined) return lines[0] ?? null;
+  const first = firstComponent(msg);
+  const lines = attendeeProps(first);
+  if (originator === undefined) {
+    const others = lines.filter((p) => !sameAddress(addressOf(p), organizerOf(first)));
+    return others.length === 1 ? (others[0] ?? null) : null;
+  }
   return lines.find((p) => sameAddress(addressOf(p), originator) || sameAddress(param(p, 'sent-by'), originator)) ?? null;
 }
 
@@ -79,7 +83,7 @@ export function subjectOf(comp: Component, held?: Component): string {
   const named = summaryOf(held !== undefined && !comp.hasProperty('summary') ? held : comp);
   const rid = describeTime(comp, 'recurrence-id');
   if (rid !== null) return `the ${rid} instance of ${named}`;
-  const start = describeTime(comp, 'dtstart');
+  const start = describeTime(comp, 'dtstart') ?? (held === undefined ? null : describeTime(held, 'dtstart'));
   return start === null ? named : `${named} (${start})`;
 }
 

@@ -20,6 +20,7 @@ import {
   storedCalendar,
   textValue,
   timeMs,
+  utcTime,
   type Component,
   type Property,
 } from './calendar-data.js';
@@ -91,10 +92,16 @@ function applyReply(target: Component, msgComp: Component, msgLine: Property, in
     const allowed = delegatedTo(target, replier) || input.policy?.acceptRepliesFromUninvited === true;
     if (!allowed || !isOrganizer) return { kind: 'rejected', status: STATUS.noAuthority, text: `${who(replier)} is not invited to ${subject}` };
     line = target.addPropertyWithValue('attendee', String(msgLine.getFirstValue()));
-    line.resetType('cal-address');
+    line;
   }
   updateLine(target, line, msgLine, msgComp);
   return { kind: 'done', text: describeReply(replier, msgLine, msgComp, subject) };
+}
+
+/** "19970612T190000Z" as milliseconds (RFC 5545 §3.3.5 UTC form). */
+function basicUtcMs(text: string): number {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(text);
+  return m === null ? Number.NaN : Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
 }
 
 function olderThanLastSeen(line: Property, msgComp: Component): boolean {
@@ -104,7 +111,7 @@ function olderThanLastSeen(line: Property, msgComp: Component): boolean {
   const msgSeq = sequenceOf(msgComp);
   if (msgSeq !== Number(seq)) return msgSeq < Number(seq);
   const msgStamp = timeMs(msgComp, 'dtstamp');
-  return stamp !== null && msgStamp !== null && msgStamp < Date.parse(stamp);
+  return stamp !== null && msgStamp !== null && msgStamp < basicUtcMs(stamp);
 }
 
 /** Copies the answer and delegation, adds new delegates (RFC 5546 §3.2.2.3), records what was seen. */
@@ -117,11 +124,11 @@ function updateLine(target: Component, line: Property, msgLine: Property, msgCom
   line.removeParameter('schedule-status');
   line.setParameter(REPLY_SEQUENCE, String(sequenceOf(msgComp)));
   const stamp = timeMs(msgComp, 'dtstamp');
-  if (stamp !== null) line.setParameter(REPLY_DTSTAMP, new Date(stamp).toISOString());
+  if (stamp !== null) line.setParameter(REPLY_DTSTAMP, utcTime(new Date(stamp)).toICALString());
   for (const delegate of addressParams(msgLine, 'delegated-to')) {
     if (findAttendee(target, delegate) !== null) continue;
     const added = target.addPropertyWithValue('attendee', delegate);
-    added.resetType('cal-address');
+    added;
     added.setParameter('delegated-from', [addressOf(line)]);
     added.setParameter('rsvp', 'TRUE');
     added.setParameter('partstat', 'NEEDS-ACTION');

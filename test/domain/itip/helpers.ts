@@ -46,3 +46,8 @@ export function to(messages: ItipMessage[], recipient: string, method?: string):
 export function at(iso: string): Date {
   return new Date(iso);
 }
+
+/** Unfolded text (RFC 5545 §3.1), for regular expressions over long content lines. */
+export function unfold(text: string | null): string {
+  return (text ?? '').replace(/\r?\n[ \t]/g, '');
+}
