@@ -9,7 +9,7 @@ import type { CollectionRow, DeadProperty, StoreTx } from '../store/types.js';
 import type { Principal } from './access.js';
 import type { ServiceContext } from './context.js';
 import { checkQuota, etagOf, prepareCalendarObject } from './calendar-objects.js';
-import { ResourceService, splitPath, type Resource } from './resources.js';
+import { ResourceService, snapshotOf, splitPath, type Resource } from './resources.js';
 
 /** Called with the current state of the target (null: nothing there); throws to refuse. */
 export type Preconditions = (current: { etag: string | null; exists: boolean }) => void;
@@ -36,7 +36,7 @@ export class ContentService {
 
   async put(principal: Principal, path: string, content: Buffer, contentType: string, pre: Preconditions): Promise<{ etag: string; created: boolean }> {
     return this.ctx.store.write(async (tx) => {
-      const target = await this.resources.resolve(tx, principal, path);
+      const target = await this.resources.resolve(snapshotOf(tx), principal, path);
       if (target && target.type !== 'object') throw new ReefknotError('method-not-allowed', 'PUT cannot replace a collection');
       pre({ etag: target?.type === 'object' ? target.object.etag : null, exists: target !== null });
       const { parent, name } = splitPath(path);
@@ -66,22 +66,17 @@ export class ContentService {
     return { etag, created };
   }
 
-  /** The stored texts of every object in a calendar collection (for export and feeds). */
+  /** The stored texts of every object in a calendar collection (for export). */
   async calendarTexts(principal: Principal, path: string): Promise<string[]> {
-    return this.ctx.store.read(async (tx) => {
-      const r = await this.resources.require(tx, principal, path);
+    return this.resources.read(async (snapshot) => {
+      const r = await this.resources.require(snapshot, principal, path);
       if (r.type !== 'collection' || r.collection.kind !== 'calendar') throw new ReefknotError('bad-request', `${path} is not a calendar`);
-      const texts: string[] = [];
-      for (const o of await tx.listObjects(r.collection.id)) {
-        const row = await tx.getObject(r.collection.id, o.name);
-        if (row) texts.push(row.content.toString('utf8'));
-      }
-      return texts;
+      return this.resources.objectTexts(snapshot, r.collection);
     });
   }
 
   async parentCollection(tx: StoreTx, principal: Principal, parentPath: string, privilege: 'write-content' | 'bind'): Promise<CollectionRow> {
-    const parent = await this.resources.resolve(tx, principal, parentPath);
+    const parent = await this.resources.resolve(snapshotOf(tx), principal, parentPath);
     if (!parent) throw new ReefknotError('conflict', `The parent collection ${parentPath} does not exist`);
     if (parent.type !== 'collection') throw new ReefknotError(parent.type === 'object' ? 'conflict' : 'forbidden', `${parentPath} cannot hold new resources`);
     this.resources.check(principal, parent, privilege);
@@ -90,7 +85,7 @@ export class ContentService {
 
   async remove(principal: Principal, path: string, pre: Preconditions): Promise<void> {
     await this.ctx.store.write(async (tx) => {
-      const target = await this.resources.require(tx, principal, path);
+      const target = await this.resources.require(snapshotOf(tx), principal, path);
       pre({ etag: target.type === 'object' ? target.object.etag : null, exists: true });
       await this.removeResource(tx, principal, target);
     });
@@ -111,7 +106,7 @@ export class ContentService {
   async makeCollection(principal: Principal, path: string, spec: NewCollectionSpec): Promise<CollectionRow> {
     return this.ctx.store.write(async (tx) => {
       const collectionPath = path.endsWith('/') ? path : `${path}/`;
-      if (await this.resources.resolve(tx, principal, collectionPath.slice(0, -1))) {
+      if (await this.resources.resolve(snapshotOf(tx), principal, collectionPath.slice(0, -1))) {
         throw new ReefknotError('method-not-allowed', `Something already exists at ${collectionPath}`);
       }
       const { parent } = splitPath(collectionPath);
@@ -133,7 +128,7 @@ export class ContentService {
   /** Applies all of `patch` or nothing (RFC 4918 §9.2). */
   async patchProperties(principal: Principal, path: string, patch: PropertyPatch): Promise<void> {
     await this.ctx.store.write(async (tx) => {
-      const target = await this.resources.require(tx, principal, path);
+      const target = await this.resources.require(snapshotOf(tx), principal, path);
       if (target.type !== 'collection' && target.type !== 'object') throw new ReefknotError('forbidden', 'These properties cannot be changed');
       this.resources.check(principal, target, 'write-properties');
       const objectName = target.type === 'object' ? target.object.name : '';

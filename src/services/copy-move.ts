@@ -7,7 +7,7 @@ import type { CollectionRow, StoreTx } from '../store/types.js';
 import type { Principal } from './access.js';
 import type { ServiceContext } from './context.js';
 import type { ContentService } from './content.js';
-import { asCollectionPath, splitPath, type Resource } from './resources.js';
+import { asCollectionPath, snapshotOf, splitPath, type Resource } from './resources.js';
 
 export interface CopyMoveOptions {
   move: boolean;
@@ -23,7 +23,7 @@ export class CopyMoveService {
   async copyMove(principal: Principal, source: string, destination: string, opts: CopyMoveOptions): Promise<{ created: boolean }> {
     return this.ctx.store.write(async (tx) => {
       const resources = this.content.resources;
-      const src = await resources.require(tx, principal, source);
+      const src = await resources.require(snapshotOf(tx), principal, source);
       if (src.type !== 'object' && src.type !== 'collection') throw new ReefknotError('forbidden', `${source} cannot be copied or moved`);
       if (src.type === 'collection' && ['home', 'inbox', 'outbox'].includes(src.collection.kind)) {
         throw new ReefknotError('forbidden', `${src.path} is managed by the server and cannot be copied or moved`);
@@ -32,7 +32,7 @@ export class CopyMoveService {
       if (destPath === src.path || (src.type === 'collection' && destPath.startsWith(src.path))) {
         throw new ReefknotError('bad-destination', 'The destination is the source itself or lies inside it');
       }
-      const existing = await resources.resolve(tx, principal, destination);
+      const existing = await resources.resolve(snapshotOf(tx), principal, destination);
       if (existing) {
         if (!opts.overwrite) throw new ReefknotError('precondition-failed', `${destination} exists and Overwrite is F`);
         await this.content.removeResource(tx, principal, existing);
@@ -45,7 +45,7 @@ export class CopyMoveService {
   }
 
   private async copyObject(tx: StoreTx, src: Resource & { type: 'object' }, parent: CollectionRow, name: string, move: boolean): Promise<void> {
-    const row = await this.content.resources.content(tx, src);
+    const row = await this.content.resources.content(snapshotOf(tx), src);
     if (move && parent.kind === 'calendar' && src.collection.id === parent.id) {
       // A rename inside one calendar keeps its UID; drop the old name first so the UID check passes.
       await tx.deleteObject(src.collection.id, src.object.name, this.ctx.now());

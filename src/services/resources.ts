@@ -9,6 +9,12 @@ import type { CollectionRow, DeadProperty, ObjectMeta, ObjectRow, StoreTx, UserR
 import { requirePrivilege, type Principal, type Privilege } from './access.js';
 import { HOMES_PATH, PRINCIPALS_PATH, USER_PRINCIPALS_PATH, type ServiceContext } from './context.js';
 
+declare const SNAPSHOT: unique symbol;
+/** An open store transaction, opaque outside services: protocols hand it back, never query it. */
+export type Snapshot = { readonly [SNAPSHOT]: true };
+export const snapshotOf = (tx: StoreTx): Snapshot => tx as unknown as Snapshot;
+const txOf = (s: Snapshot): StoreTx => s as unknown as StoreTx;
+
 export type Resource =
   | { type: 'root'; path: '/' }
   | { type: 'principals'; path: string }
@@ -30,12 +36,13 @@ export const asCollectionPath = (path: string): string => (path.endsWith('/') ? 
 export class ResourceService {
   constructor(private readonly ctx: ServiceContext) {}
 
-  read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    return this.ctx.store.read(fn);
+  read<T>(fn: (snapshot: Snapshot) => Promise<T>): Promise<T> {
+    return this.ctx.store.read((tx) => fn(snapshotOf(tx)));
   }
 
   /** Finds the resource at `path`, or null when nothing is there; throws 'forbidden' outside the user's space. */
-  async resolve(tx: StoreTx, principal: Principal, path: string): Promise<Resource | null> {
+  async resolve(snapshot: Snapshot, principal: Principal, path: string): Promise<Resource | null> {
+    const tx = txOf(snapshot);
     if (path === '/') return { type: 'root', path: '/' };
     if (path === PRINCIPALS_PATH || path === PRINCIPALS_PATH.slice(0, -1)) return { type: 'principals', path: PRINCIPALS_PATH };
     if (path === USER_PRINCIPALS_PATH || path === USER_PRINCIPALS_PATH.slice(0, -1)) return { type: 'user-principals', path: USER_PRINCIPALS_PATH };
@@ -70,14 +77,15 @@ export class ResourceService {
   }
 
   /** The resource, or 'not-found'. */
-  async require(tx: StoreTx, principal: Principal, path: string): Promise<Resource> {
-    const r = await this.resolve(tx, principal, path);
+  async require(snapshot: Snapshot, principal: Principal, path: string): Promise<Resource> {
+    const r = await this.resolve(snapshot, principal, path);
     if (!r) throw new ReefknotError('not-found', `Nothing is stored at ${path}`);
     return r;
   }
 
   /** The members of a collection-like resource, each already resolved. */
-  async children(tx: StoreTx, principal: Principal, r: Resource): Promise<Resource[]> {
+  async children(snapshot: Snapshot, principal: Principal, r: Resource): Promise<Resource[]> {
+    const tx = txOf(snapshot);
     switch (r.type) {
       case 'root':
         return [{ type: 'principals', path: PRINCIPALS_PATH }, { type: 'homes', path: HOMES_PATH }];
@@ -102,16 +110,38 @@ export class ResourceService {
     }
   }
 
-  async content(tx: StoreTx, r: Resource & { type: 'object' }): Promise<ObjectRow> {
-    const row = await tx.getObject(r.collection.id, r.object.name);
+  async content(snapshot: Snapshot, r: Resource & { type: 'object' }): Promise<ObjectRow> {
+    const row = await txOf(snapshot).getObject(r.collection.id, r.object.name);
     if (!row) throw new ReefknotError('not-found', `Nothing is stored at ${r.path}`);
     return row;
   }
 
-  async deadProperties(tx: StoreTx, r: Resource): Promise<DeadProperty[]> {
+  async deadProperties(snapshot: Snapshot, r: Resource): Promise<DeadProperty[]> {
+    const tx = txOf(snapshot);
     if (r.type === 'collection') return tx.getProperties(r.collection.id, '');
     if (r.type === 'object') return tx.getProperties(r.collection.id, r.object.name);
     return [];
+  }
+
+  /** Bytes used by the owner and their quota (null: unlimited), RFC 4331. */
+  async quota(snapshot: Snapshot, ownerId: number): Promise<{ used: number; quota: number | null }> {
+    const owner = await txOf(snapshot).getUserById(ownerId);
+    return { used: owner?.usedBytes ?? 0, quota: owner?.quotaBytes ?? null };
+  }
+
+  async addresses(snapshot: Snapshot, userId: number): Promise<string[]> {
+    return txOf(snapshot).listAddresses(userId);
+  }
+
+  /** The stored text of every object in a collection. */
+  async objectTexts(snapshot: Snapshot, collection: CollectionRow): Promise<string[]> {
+    const tx = txOf(snapshot);
+    const texts: string[] = [];
+    for (const o of await tx.listObjects(collection.id)) {
+      const row = await tx.getObject(collection.id, o.name);
+      if (row) texts.push(row.content.toString('utf8'));
+    }
+    return texts;
   }
 
   check(principal: Principal, r: Resource, privilege: Privilege): void {

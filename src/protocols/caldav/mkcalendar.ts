@@ -20,13 +20,8 @@ export async function calendarFeed(r: Resource & { type: 'collection' }, ctx: Da
   const headers = { 'content-type': 'text/calendar; charset=utf-8', etag, 'last-modified': new Date(r.collection.modifiedAt).toUTCString() };
   const inm = ctx.req.headers['if-none-match'];
   if (inm !== undefined && inm.split(',').map((s) => s.trim()).includes(etag)) return { status: 304, headers };
-  const objects = await ctx.tx.listObjects(r.collection.id);
-  const texts: string[] = [];
-  for (const o of objects) {
-    const row = await ctx.tx.getObject(r.collection.id, o.name);
-    if (row) texts.push(row.content.toString('utf8'));
-  }
-  const dead = await dav.deps.content.resources.deadProperties(ctx.tx, r);
+  const texts = await ctx.resources.objectTexts(ctx.snapshot, r.collection);
+  const dead = await dav.deps.content.resources.deadProperties(ctx.snapshot, r);
   const nameProp = dead.find((d) => d.ns === 'DAV:' && d.name === 'displayname');
   const name = nameProp ? textOf(JSON.parse(nameProp.value) as XmlElement) : undefined;
   return { status: 200, headers, body: joinCalendars(texts, { prodid: PRODID, name }) };

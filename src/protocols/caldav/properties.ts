@@ -29,7 +29,7 @@ export function caldavProperties(): LiveProperty[] {
       ns: NS.CALDAV, name: 'calendar-user-address-set', protected: true, allprop: false,
       get: async (r, ctx) => {
         if (r.type !== 'principal') return null;
-        const addresses = await ctx.tx.listAddresses(r.user.id);
+        const addresses = await ctx.resources.addresses(ctx.snapshot, r.user.id);
         return [...addresses, ctx.hrefs.href(r.path)].map((a) => el(NS.DAV, 'href', [a]));
       },
     },

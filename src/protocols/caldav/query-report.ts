@@ -14,7 +14,7 @@ async function calendarTimezone(target: Resource, ctx: DavContext, dav: DavProto
   if (inRequest) return textOf(inRequest);
   const collection = target.type === 'collection' ? target : target.type === 'object' ? { ...target, type: 'collection' as const, path: target.collection.path } : null;
   if (!collection) return undefined;
-  const dead = await dav.deps.content.resources.deadProperties(ctx.tx, collection);
+  const dead = await dav.deps.content.resources.deadProperties(ctx.snapshot, collection);
   const tz = dead.find((d) => d.ns === NS.CALDAV && d.name === 'calendar-timezone');
   return tz ? textOf(JSON.parse(tz.value) as XmlElement) : undefined;
 }
@@ -23,12 +23,12 @@ export async function runCalendarQuery(root: XmlElement, target: Resource, ctx: 
   const filter = parseFilter(child(root, NS.CALDAV, 'filter'));
   const request = propRequestOf(root);
   const defaultTimezone = await calendarTimezone(target, ctx, dav, root);
-  const candidates: Resource[] = target.type === 'object' ? [target] : await dav.deps.content.resources.children(ctx.tx, ctx.principal, target);
+  const candidates: Resource[] = target.type === 'object' ? [target] : await dav.deps.content.resources.children(ctx.snapshot, ctx.principal, target);
   const extra = calendarDataProperty(ctx, dav);
   const responses: XmlElement[] = [];
   for (const r of candidates) {
     if (r.type !== 'object') continue;
-    const row = await dav.deps.content.resources.content(ctx.tx, r);
+    const row = await dav.deps.content.resources.content(ctx.snapshot, r);
     const calendar = new ICAL.Component(ICAL.parse(row.content.toString('utf8')) as unknown[]);
     let matched: boolean;
     try {

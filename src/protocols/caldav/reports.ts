@@ -26,7 +26,7 @@ export function calendarDataProperty(ctx: DavContext, dav: DavProtocol): ExtraPr
   return async (r, requested) => {
     if (requested.ns !== NS.CALDAV || requested.name !== 'calendar-data') return undefined;
     if (r.type !== 'object' || r.collection.kind !== 'calendar') return null;
-    const row = await dav.deps.content.resources.content(ctx.tx, r);
+    const row = await dav.deps.content.resources.content(ctx.snapshot, r);
     return [row.content.toString('utf8')];
   };
 }
@@ -46,7 +46,7 @@ async function multiget(root: XmlElement, target: Resource, ctx: DavContext, dav
         responses.push(status(404));
         continue;
       }
-      r = await dav.deps.content.resources.resolve(ctx.tx, ctx.principal, path);
+      r = await dav.deps.content.resources.resolve(ctx.snapshot, ctx.principal, path);
     } catch (e) {
       if (e instanceof ReefknotError && (e.kind === 'forbidden' || e.kind === 'bad-request')) {
         responses.push(status(e.kind === 'forbidden' ? 403 : 404));

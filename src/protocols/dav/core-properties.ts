@@ -106,13 +106,12 @@ export function coreProperties(reports: () => ReportInfo[]): LiveProperty[] {
     ),
     prop('quota-used-bytes', false, async (r, ctx) => {
       if (r.type !== 'collection') return null;
-      return [String(await ctx.tx.usedBytes(r.collection.ownerId))];
+      return [String((await ctx.resources.quota(ctx.snapshot, r.collection.ownerId)).used)];
     }),
     prop('quota-available-bytes', false, async (r, ctx) => {
       if (r.type !== 'collection') return null;
-      const owner = await ctx.tx.getUserById(r.collection.ownerId);
-      if (!owner || owner.quotaBytes === null) return null;
-      return [String(Math.max(0, owner.quotaBytes - owner.usedBytes))];
+      const { used, quota } = await ctx.resources.quota(ctx.snapshot, r.collection.ownerId);
+      return quota === null ? null : [String(Math.max(0, quota - used))];
     }),
     prop('sync-token', false, (r) => (r.type === 'collection' ? [syncToken(r.collection.id, r.collection.revision)] : null)),
     prop('getctag', false, (r) => (r.type === 'collection' ? [syncToken(r.collection.id, r.collection.revision)] : null), NS.CS),

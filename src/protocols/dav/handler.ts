@@ -8,7 +8,6 @@ import type { CalendarLimits } from '../../domain/ical/limits.js';
 import type { ContentService } from '../../services/content.js';
 import type { CopyMoveService } from '../../services/copy-move.js';
 import type { Resource } from '../../services/resources.js';
-import type { StoreTx } from '../../store/types.js';
 import { getPreconditionFails, notModified, writePreconditions } from './conditional.js';
 import type { ReportInfo } from './core-properties.js';
 import { DavError, renderDavError, toDavError } from './errors.js';
@@ -55,7 +54,7 @@ export class DavProtocol {
 
   constructor(readonly deps: DavDeps, readonly ext: DavExtensions) {
     this.propfind = new PropfindResponder(deps.registry, async (r, ctx) =>
-      (await deps.content.resources.deadProperties(ctx.tx, r)).map((d) => JSON.parse(d.value) as XmlElement),
+      (await deps.content.resources.deadProperties(ctx.snapshot, r)).map((d) => JSON.parse(d.value) as XmlElement),
     );
   }
 
@@ -89,14 +88,14 @@ export class DavProtocol {
       case 'LOCK': case 'UNLOCK':
         throw new DavError(405, 'Locking (WebDAV class 2) is not supported by this server', undefined, { allow: this.allowedMethods.join(', ') });
       default:
-        throw new DavError(501, `The method ${req.method} is not implemented`);
+        throw new DavError(501, `This server does not support the method ${req.method}`);
     }
   }
 
   /** Runs `fn` on a read snapshot with a property context for `req`. */
   read<T>(req: DavRequest, fn: (ctx: DavContext) => Promise<T>): Promise<T> {
-    return this.deps.content.resources.read((tx: StoreTx) =>
-      fn({ tx, principal: req.principal, hrefs: this.deps.hrefs, limits: this.deps.limits, req }),
+    return this.deps.content.resources.read((snapshot) =>
+      fn({ snapshot, principal: req.principal, hrefs: this.deps.hrefs, resources: this.deps.content.resources, limits: this.deps.limits, req }),
     );
   }
 
@@ -114,9 +113,9 @@ export class DavProtocol {
 
   private async get(req: DavRequest): Promise<DavResponse> {
     return this.read(req, async (ctx) => {
-      const r = await this.deps.content.resources.require(ctx.tx, req.principal, req.path);
+      const r = await this.deps.content.resources.require(ctx.snapshot, req.principal, req.path);
       if (r.type === 'object') {
-        const row = await this.deps.content.resources.content(ctx.tx, r);
+        const row = await this.deps.content.resources.content(ctx.snapshot, r);
         const headers: Record<string, string> = {
           etag: `"${row.etag}"`, 'content-type': row.contentType, 'last-modified': new Date(row.modifiedAt).toUTCString(),
         };
@@ -128,7 +127,7 @@ export class DavProtocol {
         const res = await this.ext.getCollection(r, ctx);
         if (res) return res;
       }
-      const members = await this.deps.content.resources.children(ctx.tx, req.principal, r);
+      const members = await this.deps.content.resources.children(ctx.snapshot, req.principal, r);
       const listing = members.map((m) => this.deps.hrefs.href(m.path)).join('\n');
       return { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: `${listing}\n` };
     });
@@ -157,8 +156,8 @@ export class DavProtocol {
     }
     const request = parsePropfindBody(this.parseBody(req));
     return this.read(req, async (ctx) => {
-      const r = await this.deps.content.resources.require(ctx.tx, req.principal, req.path);
-      const targets = depth === '1' ? [r, ...(await this.deps.content.resources.children(ctx.tx, req.principal, r))] : [r];
+      const r = await this.deps.content.resources.require(ctx.snapshot, req.principal, req.path);
+      const targets = depth === '1' ? [r, ...(await this.deps.content.resources.children(ctx.snapshot, req.principal, r))] : [r];
       const responses: XmlElement[] = [];
       for (const t of targets) responses.push(await this.propfind.response(t, request, ctx));
       return multistatus(responses);
@@ -171,7 +170,7 @@ export class DavProtocol {
       throw new ReefknotError('bad-request', 'The PROPPATCH body must be a DAV:propertyupdate element');
     }
     const instructions = readInstructions(root, ['set', 'remove']);
-    const target = await this.read(req, (ctx) => this.deps.content.resources.require(ctx.tx, req.principal, req.path));
+    const target = await this.read(req, (ctx) => this.deps.content.resources.require(ctx.snapshot, req.principal, req.path));
     const plan = planUpdate(this.deps.registry, instructions, target, false);
     const href = el(NS.DAV, 'href', [this.deps.hrefs.href(target.path)]);
     if (plan.failures.length > 0) return multistatus([el(NS.DAV, 'response', [href, ...failurePropstats(plan)])]);
@@ -200,7 +199,7 @@ export class DavProtocol {
     const root = this.parseBody(req);
     if (!root) throw new ReefknotError('bad-request', 'REPORT needs an XML body naming the report');
     return this.read(req, async (ctx) => {
-      const target = await this.deps.content.resources.require(ctx.tx, req.principal, req.path);
+      const target = await this.deps.content.resources.require(ctx.snapshot, req.principal, req.path);
       const handler = this.ext.reports.find((h) => h.ns === root.ns && h.name === root.name);
       if (!handler || !handler.appliesTo(target)) {
         throw new DavError(403, `The report {${root.ns}}${root.name} is not supported on this resource`, { ns: NS.DAV, name: 'supported-report' });

@@ -4,16 +4,17 @@
  * extensions register theirs (design.md: plugins with typed hooks, not strings).
  */
 import type { Principal } from '../../services/access.js';
-import type { Resource } from '../../services/resources.js';
+import type { Resource, ResourceService, Snapshot } from '../../services/resources.js';
 import type { CalendarLimits } from '../../domain/ical/limits.js';
-import type { StoreTx } from '../../store/types.js';
 import type { Hrefs } from './paths.js';
 import type { XmlNode } from './xml.js';
 
 export interface PropContext {
-  tx: StoreTx;
+  /** The request's store snapshot: passed back to services, never queried here. */
+  snapshot: Snapshot;
   principal: Principal;
   hrefs: Hrefs;
+  resources: ResourceService;
   limits: CalendarLimits;
 }
 
