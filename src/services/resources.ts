@@ -144,6 +144,22 @@ export class ResourceService {
     return texts;
   }
 
+  /**
+   * Members changed since `revision` (RFC 6578), newest state per name, oldest change first; the
+   * cost is the number of changes, not the size of the collection.
+   */
+  async changesSince(snapshot: Snapshot, collection: CollectionRow, revision: number): Promise<{ name: string; revision: number; object: ObjectMeta | null }[]> {
+    const tx = txOf(snapshot);
+    const latest = new Map<string, number>();
+    for (const c of await tx.changesSince(collection.id, revision)) {
+      latest.delete(c.name);
+      latest.set(c.name, c.revision);
+    }
+    const out: { name: string; revision: number; object: ObjectMeta | null }[] = [];
+    for (const [name, rev] of latest) out.push({ name, revision: rev, object: await tx.getObjectMeta(collection.id, name) });
+    return out;
+  }
+
   check(principal: Principal, r: Resource, privilege: Privilege): void {
     if (r.type === 'collection' || r.type === 'object') requirePrivilege(principal, r.collection.ownerId, privilege);
     else if (privilege !== 'read') throw new ReefknotError('forbidden', 'This resource cannot be changed');

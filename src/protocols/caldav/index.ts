@@ -6,6 +6,7 @@ import { coreProperties } from '../dav/core-properties.js';
 import { DavProtocol, type ReportHandler } from '../dav/handler.js';
 import type { Hrefs } from '../dav/paths.js';
 import { PropertyRegistry } from '../dav/properties.js';
+import { syncCollectionReport } from '../dav/sync-collection.js';
 import { calendarFeed, mkcalendar } from './mkcalendar.js';
 import { caldavCheckedProperties, caldavProperties } from './properties.js';
 import { caldavReports } from './reports.js';
@@ -19,7 +20,7 @@ export interface CaldavDeps {
 }
 
 export function buildCaldav(deps: CaldavDeps): DavProtocol {
-  const reports: ReportHandler[] = [...caldavReports()];
+  const reports: ReportHandler[] = [...caldavReports(), syncCollectionReport];
   const registry = new PropertyRegistry().add(...coreProperties(() => reports), ...caldavProperties()).addChecked(...caldavCheckedProperties());
   let dav: DavProtocol;
   dav = new DavProtocol({ ...deps, registry }, {
