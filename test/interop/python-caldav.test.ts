@@ -1,0 +1,36 @@
+/**
+ * Peer test: the python caldav library (Debian python3-caldav) runs the core scenario of
+ * python_caldav_core.py (discovery, MKCALENDAR, event and todo, fetch by UID, update, stale
+ * If-Match, delete) against a real server.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { passwordOf, startTestServer, type TestServer } from '../helpers/server.js';
+import { missingPeer, run } from './peer.js';
+
+const PYTHON = '/usr/bin/python3';
+// dist/test/interop/x.js → test/interop/python_caldav_core.py (the script is not compiled).
+const SCRIPT = fileURLToPath(new URL('../../../test/interop/python_caldav_core.py', import.meta.url));
+
+const havePeer = spawnSync(PYTHON, ['-c', 'import caldav, requests'], { stdio: 'ignore' }).status === 0;
+
+let s: TestServer | undefined;
+before(async () => {
+  if (havePeer) s = await startTestServer({ users: ['alice'] });
+});
+after(async () => { await s?.stop(); });
+
+test('python caldav: core scenario passes', { timeout: 90_000 }, async (t) => {
+  if (!s) return missingPeer(t, 'python3-caldav (/usr/bin/python3 with module caldav)');
+  const r = await run(PYTHON, [SCRIPT, new URL('/', s.url).href, 'alice', passwordOf('alice')], {
+    timeoutMs: 60_000,
+    env: { PYTHONUNBUFFERED: '1' },
+  });
+  for (const line of r.stdout.split('\n')) if (line.trim()) t.diagnostic(line);
+  if (r.code !== 0) for (const line of r.stderr.split('\n')) if (line.trim()) t.diagnostic(`stderr: ${line}`);
+  assert.equal(r.timedOut, false, 'python caldav scenario timed out');
+  assert.equal(r.code, 0, `python_caldav_core.py exited ${r.code}:\n${r.stderr.slice(-3000)}`);
+  assert.match(r.stdout, /all steps passed/);
+});
