@@ -1,0 +1,82 @@
+/**
+ * The instances of a recurrence set (RFC 5545 §3.8.5.1–3 EXDATE/RDATE/RRULE, §3.8.4.4
+ * RECURRENCE-ID with RANGE=THISANDFUTURE) as a lazy sequence bounded by a window and a work
+ * budget: the master's occurrences not overridden, each override at its own times (RFC 4791 §9.9:
+ * an overridden instance counts where it is now, not where it was).
+ */
+import ICAL from 'ical.js';
+import type { Override, RecurrenceSet } from './recurrence-set.js';
+import { spanOf, type Range, type Span } from './span.js';
+import { addDuration, toMs, timeValue, type Component, type Time, type TimeContext } from './time.js';
+
+export interface Occurrence {
+  /** The original start of the instance, ms UTC. */
+  recurrenceId: number;
+  /** The start as an iCalendar time; null for a VTODO without DTSTART. */
+  start: Time | null;
+  span: Span;
+  /** The master, or the override that defines this instance. */
+  component: Component;
+  isOverride: boolean;
+}
+
+/**
+ * Every instance that may overlap `window` (callers test the span), in no particular order: the
+ * master's occurrences stop once they start after the window's end.
+ */
+export function* occurrences(set: RecurrenceSet, window: Range, ctx: TimeContext): Generator<Occurrence> {
+  if (set.master) yield* masterOccurrences(set.master, set.overrides, window, ctx);
+  for (const o of set.overrides) {
+    yield { recurrenceId: o.recurrenceId, start: timeValue(o.component, 'dtstart'), span: spanOf(o.component, null, ctx), component: o.component, isOverride: true };
+  }
+}
+
+function* masterOccurrences(master: Component, overrides: Override[], window: Range, ctx: TimeContext): Generator<Occurrence> {
+  const dtstart = timeValue(master, 'dtstart');
+  if (!dtstart) {
+    const span = spanOf(master, null, ctx);
+    yield { recurrenceId: span.start, start: null, span, component: master, isOverride: false };
+    return;
+  }
+  const replaced = new Set(overrides.map((o) => o.recurrenceId));
+  const futures = overrides.filter((o) => o.thisAndFuture);
+  const earliestShift = Math.min(0, ...futures.map((o) => o.shiftMs));
+  const periods = rdatePeriods(master, ctx);
+  const expansion = new ICAL.RecurExpansion({ component: master, dtstart });
+  let previous = NaN;
+  for (let next: unknown = expansion.next(); next; next = expansion.next()) {
+    ctx.budget.step();
+    const t = next instanceof ICAL.Period ? next.start : (next as Time);
+    const rid = toMs(t, ctx);
+    if (rid + earliestShift > window.end) return;
+    if (rid === previous || replaced.has(rid)) continue;
+    previous = rid;
+    const future = latestFuture(futures, rid);
+    if (future) {
+      const start = addDuration(t, future.shift);
+      yield { recurrenceId: rid, start, span: spanOf(future.component, start, ctx), component: future.component, isOverride: true };
+    } else {
+      yield { recurrenceId: rid, start: t.clone(), span: periods.get(rid) ?? spanOf(master, t, ctx), component: master, isOverride: false };
+    }
+  }
+}
+
+/** The THISANDFUTURE override in force for an instance: the latest one at or before it. */
+function latestFuture(futures: Override[], rid: number): Override | undefined {
+  let found: Override | undefined;
+  for (const o of futures) if (o.recurrenceId <= rid) found = o;
+  return found;
+}
+
+/** RDATE;VALUE=PERIOD instances carry their own end (RFC 5545 §3.8.5.2). */
+function rdatePeriods(master: Component, ctx: TimeContext): Map<number, Span> {
+  const spans = new Map<number, Span>();
+  for (const p of master.getAllProperties('rdate')) {
+    for (const v of p.getValues() as unknown[]) {
+      if (!(v instanceof ICAL.Period)) continue;
+      const start = toMs(v.start, ctx);
+      spans.set(start, { kind: 'interval', start, end: toMs(v.getEnd(), ctx) });
+    }
+  }
+  return spans;
+}
