@@ -38,8 +38,9 @@ export function serialise(root: Component): string {
   return root.toString().replace(/\r?\n/g, '\r\n') + '\r\n';
 }
 
+/** A deep copy that still resolves TZID through the original's VCALENDAR (its VTIMEZONEs). */
 export function cloneComponent(comp: Component): Component {
-  return new ICAL.Component(JSON.parse(JSON.stringify(comp.toJSON())) as unknown[]);
+  return new ICAL.Component(JSON.parse(JSON.stringify(comp.toJSON())) as unknown[], comp.parent ?? undefined);
 }
 
 /** The VEVENT/VTODO/VJOURNAL/VFREEBUSY components of a calendar, master first. */
@@ -164,19 +165,37 @@ export function stripPrivate(comp: Component): void {
   for (const sub of comp.getAllSubcomponents()) stripPrivate(sub);
 }
 
-/** A new VCALENDAR with METHOD, carrying the source's VTIMEZONEs (RFC 5546 §3.1). */
-export function newCalendar(method: ItipMethod | null, source: Component | null): Component {
+/** The TZIDs referenced by the components (RFC 5545 §3.2.19). */
+function usedTzids(comps: Component[]): Set<string> {
+  const out = new Set<string>();
+  for (const comp of comps) {
+    for (const prop of comp.getAllProperties()) {
+      const tzid: unknown = prop.getParameter('tzid');
+      if (typeof tzid === 'string') out.add(tzid);
+    }
+  }
+  return out;
+}
+
+/**
+ * A new VCALENDAR with METHOD, carrying the source's VTIMEZONEs (RFC 5545 §3.6.5: one for each
+ * TZID used; every one when `comps` is not given).
+ */
+export function newCalendar(method: ItipMethod | null, source: Component | null, comps?: Component[]): Component {
   const root = new ICAL.Component('vcalendar');
   root.addPropertyWithValue('prodid', PRODID);
   root.addPropertyWithValue('version', '2.0');
   if (method !== null) root.addPropertyWithValue('method', method);
-  for (const tz of source?.getAllSubcomponents('vtimezone') ?? []) root.addSubcomponent(cloneComponent(tz));
+  const used = comps === undefined ? null : usedTzids(comps);
+  for (const tz of source?.getAllSubcomponents('vtimezone') ?? []) {
+    if (used === null || used.has(String(tz.getFirstPropertyValue('tzid')))) root.addSubcomponent(cloneComponent(tz));
+  }
   return root;
 }
 
 /** A message calendar holding clones of `comps`, DTSTAMP set to now and private data removed. */
 export function messageCalendar(method: ItipMethod, source: Component, comps: Component[], now: Date): Component {
-  const root = newCalendar(method, source);
+  const root = newCalendar(method, source, comps);
   for (const comp of comps) {
     const copy = cloneComponent(comp);
     stripPrivate(copy);
@@ -189,7 +208,7 @@ export function messageCalendar(method: ItipMethod, source: Component, comps: Co
 
 /** A copy for storing: the message's components without METHOD (RFC 4791 §4.1). */
 export function storedCalendar(source: Component, comps: Component[]): Component {
-  const root = newCalendar(null, source);
+  const root = newCalendar(null, source, comps);
   for (const comp of comps) root.addSubcomponent(comp);
   return root;
 }

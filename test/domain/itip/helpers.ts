@@ -51,3 +51,13 @@ export function at(iso: string): Date {
 export function unfold(text: string | null): string {
   return (text ?? '').replace(/\r?\n[ \t]/g, '');
 }
+
+/** The VEVENT/VTODO/VJOURNAL blocks of a calendar text. */
+export function componentsOf(text: string): string[] {
+  return text.match(/BEGIN:(VEVENT|VTODO|VJOURNAL)[\s\S]*?END:\1\r?\n/g) ?? [];
+}
+
+/** A calendar text with extra component blocks added at the end. */
+export function withComponents(text: string, blocks: string[]): string {
+  return text.replace(/END:VCALENDAR\s*$/, `${blocks.join('')}END:VCALENDAR\r\n`);
+}
