@@ -42,15 +42,12 @@ function* masterOccurrences(master: Component, overrides: Override[], window: Ra
   const futures = overrides.filter((o) => o.thisAndFuture);
   const earliestShift = Math.min(0, ...futures.map((o) => o.shiftMs));
   const periods = rdatePeriods(master, ctx);
-  const expansion = new ICAL.RecurExpansion({ component: master, dtstart });
-  let previous = NaN;
-  for (let next: unknown = expansion.next(); next; next = expansion.next()) {
-    ctx.budget.step();
-    const t = next instanceof ICAL.Period ? next.start : (next as Time);
+  const seen = new Set<number>();
+  for (const t of startTimes(master, dtstart, ctx)) {
     const rid = toMs(t, ctx);
     if (rid + earliestShift > window.end) return;
-    if (rid === previous || replaced.has(rid)) continue;
-    previous = rid;
+    if (seen.has(rid) || replaced.has(rid)) continue;
+    seen.add(rid);
     const future = latestFuture(futures, rid);
     if (future) {
       const start = addDuration(t, future.shift);
@@ -59,6 +56,30 @@ function* masterOccurrences(master: Component, overrides: Override[], window: Ra
       yield { recurrenceId: rid, start: t.clone(), span: periods.get(rid) ?? spanOf(master, t, ctx), component: master, isOverride: false };
     }
   }
+}
+
+/**
+ * Instance starts in order from ical.js, one budget step each. RFC 5545 §3.8.5.2: DTSTART is
+ * always an instance; ical.js leaves it out when there are RDATEs but no RRULE.
+ */
+function* startTimes(master: Component, dtstart: Time, ctx: TimeContext): Generator<Time> {
+  const expansion = new ICAL.RecurExpansion({ component: master, dtstart });
+  let pendingStart = !master.hasProperty('rrule') && !isExcluded(master, dtstart, ctx);
+  for (let next: unknown = expansion.next(); next; next = expansion.next()) {
+    ctx.budget.step();
+    const t = next instanceof ICAL.Period ? next.start : (next as Time);
+    if (pendingStart && toMs(dtstart, ctx) <= toMs(t, ctx)) {
+      pendingStart = false;
+      yield dtstart;
+    }
+    yield t;
+  }
+  if (pendingStart) yield dtstart;
+}
+
+function isExcluded(master: Component, t: Time, ctx: TimeContext): boolean {
+  const ms = toMs(t, ctx);
+  return master.getAllProperties('exdate').some((p) => (p.getValues() as unknown[]).some((v) => v instanceof ICAL.Time && toMs(v, ctx) === ms));
 }
 
 /** The THISANDFUTURE override in force for an instance: the latest one at or before it. */
