@@ -13,6 +13,7 @@ import {
   organizerOf,
   partstatOf,
   serverSchedules,
+  textValue,
   type Component,
 } from './calendar-data.js';
 import { createOverride } from './instances.js';
@@ -78,9 +79,12 @@ function replyRecipients(comps: Component[], ac: AttendeeContext): string[] {
   return out;
 }
 
+/** What an attendee answers: PARTSTAT, delegation, and a to-do's progress (RFC 5546 §3.4.3). */
 function answerOf(comp: Component | undefined, me: string): string {
   const line = comp === undefined ? null : findAttendee(comp, me);
-  return line === null ? 'none' : `${partstatOf(line)}|${addressParams(line, 'delegated-to').sort().join(',')}`;
+  if (line === null || comp === undefined) return 'none';
+  const progress = comp.name === 'vtodo' ? `|${textValue(comp, 'percent-complete') ?? ''}|${textValue(comp, 'completed') ?? ''}` : '';
+  return `${partstatOf(line)}|${addressParams(line, 'delegated-to').sort().join(',')}${progress}`;
 }
 
 /** One REPLY with every instance whose answer changed (RFC 5546 §3.2.3, §4.4.9 per instance). */
