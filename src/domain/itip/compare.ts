@@ -3,6 +3,7 @@
  * meaning; RFC 5546 §2.1.5: DTSTAMP changes with every message). Used by the engine to tell which
  * instances changed, and by tests to compare messages with the RFC's examples.
  */
+import ICAL from 'ical.js';
 import { normaliseAddress } from './address.js';
 import { parseCalendar, type Component, type Property } from './calendar-data.js';
 
@@ -33,18 +34,37 @@ function canonicalValue(value: unknown, isAddress: boolean): string {
   return JSON.stringify(value);
 }
 
+/** RFC 5545 §3.1: a multi-valued date or period property means the same as one per value. */
+const SPLIT = ['freebusy', 'exdate', 'rdate'];
+
+/** A period means the same written as start/end or start/duration (RFC 5545 §3.3.9). */
+function valueTexts(prop: Property, isAddress: boolean): string[] {
+  const json = prop.toJSON() as unknown[];
+  if (prop.type !== 'period') return json.slice(3).map((v) => canonicalValue(v, isAddress));
+  return (prop.getValues() as unknown[]).map((v) => (v instanceof ICAL.Period ? `${v.start.toString()}/${v.getEnd().toString()}` : canonicalValue(v, false)));
+}
+
+function canonicalLines(prop: Property, ignoreParams: Set<string>): string[] {
+  const head = canonicalHead(prop, ignoreParams);
+  const values = valueTexts(prop, prop.name === 'organizer' || prop.name === 'attendee');
+  return SPLIT.includes(prop.name) ? values.map((v) => head + v) : [head + values.join(',')];
+}
+
 function canonicalProperty(prop: Property, ignoreParams: Set<string>): string {
+  return canonicalLines(prop, ignoreParams).join('\n');
+}
+
+/** "NAME;PARAM=value;…:" with parameters sorted and default values left out. */
+function canonicalHead(prop: Property, ignoreParams: Set<string>): string {
   const json = prop.toJSON() as unknown[];
   const params = (json[1] ?? {}) as Record<string, unknown>;
   const names = Object.keys(params).filter((n) => !ignoreParams.has(n) && !isDefault(n, params[n])).sort();
-  const isAddress = prop.name === 'organizer' || prop.name === 'attendee';
   const paramText = names.map((n) => {
     const raw = params[n];
     const list = (Array.isArray(raw) ? raw : [raw]).map((v) => canonicalValue(v, ADDRESS_PARAMS.includes(n)));
     return `;${n.toUpperCase()}=${list.join(',')}`;
   });
-  const values = json.slice(3).map((v) => canonicalValue(v, isAddress));
-  return `${prop.name.toUpperCase()}${paramText.join('')}:${values.join(',')}`;
+  return `${prop.name.toUpperCase()}${paramText.join('')}:`;
 }
 
 function canonicalComponent(comp: Component, ignoreProps: Set<string>, ignoreParams: Set<string>, depth: number): string {
@@ -52,7 +72,7 @@ function canonicalComponent(comp: Component, ignoreProps: Set<string>, ignorePar
   const props = comp
     .getAllProperties()
     .filter((p) => !ignoreProps.has(p.name))
-    .map((p) => pad + '  ' + canonicalProperty(p, ignoreParams))
+    .flatMap((p) => canonicalLines(p, ignoreParams).map((l) => pad + '  ' + l))
     .sort();
   const subs = comp
     .getAllSubcomponents()
