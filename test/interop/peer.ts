@@ -28,7 +28,8 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, {
       cwd: opts.cwd,
-      env: { ...process.env, ...opts.env },
+      // The server is on loopback: never send a peer's requests through a configured proxy.
+      env: { ...process.env, NO_PROXY: noProxy(process.env.NO_PROXY), no_proxy: noProxy(process.env.no_proxy), ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
       detached: true, // own process group, so a timeout kills the program and its children
     });
@@ -50,6 +51,8 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
     child.stdin.end(opts.input ?? '');
   });
 }
+
+const noProxy = (v: string | undefined): string => ['127.0.0.1', 'localhost', ...(v ? [v] : [])].join(',');
 
 function killTree(pid: number | undefined): void {
   if (pid === undefined) return;
