@@ -33,8 +33,8 @@ export function componentInRange(c: Component, parent: Component | null, range: 
 /** RFC 4791 §9.9: a component matches when one of its own instances overlaps the range. */
 function instanceInRange(c: Component, range: Range, ctx: RangeContext): boolean {
   const rid = c.getFirstProperty('recurrence-id');
-  const range_: unknown = rid?.getParameter('range');
-  if (rid && typeof range_ !== 'string') return spanOverlaps(spanOf(c, null, ctx.time), range);
+  const rangeParam: unknown = rid?.getParameter('range');
+  if (rid && typeof rangeParam !== 'string') return spanOverlaps(spanOf(c, null, ctx.time), range);
   for (const o of instancesOf(c, range, ctx)) {
     if (spanOverlaps(o.span, range)) return true;
   }
