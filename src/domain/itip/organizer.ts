@@ -43,7 +43,11 @@ export function organizerMessages(input: OrganizerInput): OrganizerResult {
     ...(opts.comment === undefined ? {} : { comment: opts.comment }),
   };
   if (opts.method === 'PUBLISH') return publish(before, after, ctx, opts.recipients ?? []);
-  if (!hasScheduling(current, organizer)) return { messages: [], updatedOrganizerCopy: input.after };
+  if (!hasScheduling(current, organizer)) {
+    // The organizer dropped ORGANIZER and attendees: every attendee was removed (RFC 6638 §3.2.1.2).
+    const dropped = before !== null && after !== null && hasScheduling(before, organizer);
+    return { messages: dropped ? cancelEverything(before, ctx, organizer) : [], updatedOrganizerCopy: input.after };
+  }
   if (after === null || before === null) {
     return after === null ? { messages: cancelEverything(current, ctx, organizer), updatedOrganizerCopy: null } : request(null, after, ctx, opts);
   }

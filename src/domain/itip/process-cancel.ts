@@ -12,16 +12,17 @@ import {
   sequenceOf,
   setText,
   storedCalendar,
+  organizerOf,
   textValue,
   type Component,
 } from './calendar-data.js';
 import { expandStarts } from './instances.js';
+import { endSeriesBefore, isThisAndFuture } from './series-end.js';
 import type { LoadedObject } from './loaded-object.js';
 import { firstComponent, heldFor, isOlder, result, subjectOf, who } from './process-common.js';
 import { refreshMessage } from './attendee-refresh.js';
 import { STATUS } from './request-status.js';
 import type { ProcessInput, ProcessResult } from './types.js';
-import { organizerOf } from './calendar-data.js';
 
 function copyOf(held: LoadedObject): Map<string, Component> {
   return new Map([...held.comps].map(([k, c]) => [k, cloneComponent(c)] as const));
@@ -51,6 +52,9 @@ export function processCancel(input: ProcessInput, msg: LoadedObject, held: Load
         c.updatePropertyWithValue('sequence', Math.max(sequenceOf(c), sequenceOf(comp)));
       }
       done.push(subjectOf(firstComponent(held)));
+    } else if (isThisAndFuture(comp)) {
+      endSeriesBefore(comps, comp);
+      done.push(`the ${describeTime(comp, 'recurrence-id') ?? key} and all later instances of ${subjectOf(firstComponent(held))}`);
     } else {
       excludeInstance(comps, comp, key);
       done.push(`the ${describeTime(comp, 'recurrence-id') ?? key} instance of ${subjectOf(firstComponent(held))}`);

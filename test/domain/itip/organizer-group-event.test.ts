@@ -116,6 +116,15 @@ describe('organizer side: RFC 5546 §4.2 group event', () => {
     assert.deepEqual(organizerMessages({ before: null, after: plain, organizerAddress: A, now: at('1997-06-11T19:00:00Z') }).messages, []);
   });
 
+  it('dropping ORGANIZER and every attendee cancels the meeting for them', () => {
+    const plain = asCopy(edit(request, [/ORGANIZER[^\n]*\n/, ''], [/ATTENDEE[^\n]*\n/g, '']));
+    const { messages, updatedOrganizerCopy } = organizerMessages({ before: organizerCopy, after: plain, organizerAddress: A, now: at('1997-06-13T19:00:00Z') });
+    const m = only(messages);
+    assert.equal(m.method, 'CANCEL');
+    assert.deepEqual([...m.recipients].sort(), [...ALL].sort());
+    assert.equal(updatedOrganizerCopy, plain);
+  });
+
   it('an unchanged save sends nothing', () => {
     assert.deepEqual(organizerMessages({ before: organizerCopy, after: organizerCopy, organizerAddress: A, now: at('1997-06-11T19:00:00Z') }).messages, []);
   });

@@ -167,6 +167,17 @@ describe('RFC 5546 §4.4 recurring events, received', () => {
     assert.match(unfold(r.newCopy), /RECURRENCE-ID;RANGE=THISANDFUTURE;TZID=America\/New_York:19980701T140000/);
   });
 
+  it('§3.2.5 CANCEL with RANGE=THISANDFUTURE ends the series before that instance', () => {
+    const cancel = edit(fixture('rfc5546-4.4.3-cancel-instance.ics'), ['RECURRENCE-ID;TZID', 'RECURRENCE-ID;RANGE=THISANDFUTURE;TZID']);
+    const withLater = withComponents(bCopy ?? '', componentsOf(modified).map((c) => c.replace(/19980301T1[45]0000/g, (t) => t.replace('0301', '0601'))));
+    const r = processMessage({ message: cancel, recipientAddress: B, existingCopy: withLater, now });
+    assert.equal(r.outcome, 'cancelled');
+    assert.match(r.description, /cancelled the 1998-04-01 19:00Z and all later instances/);
+    assert.match(unfold(r.newCopy), /RRULE:FREQ=MONTHLY;[^\r\n]*UNTIL=19980401T185959Z/);
+    assert.doesNotMatch(unfold(r.newCopy), /COUNT=10/);
+    assert.equal(componentsOf(r.newCopy ?? '').length, 1);
+  });
+
   it('§4.4.6 ADD adds the instance as an RDATE', () => {
     const r = processMessage({ message: fixture('rfc5546-4.4.6-add-instance.ics'), recipientAddress: B, existingCopy: bCopy, now });
     assert.equal(r.outcome, 'updated');
