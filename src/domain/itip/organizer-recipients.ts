@@ -44,6 +44,12 @@ export function recipientMessages(plan: RecipientPlan, attendee: string): ItipMe
   const priorKeys = new Set(instancesOf(prior, attendee));
   const fire = triggers(analysis);
   const masterInView = view[0] !== undefined && instanceKey(view[0]) === MASTER;
+  const prevMaster = prior.get(MASTER);
+  if (!masterInView && priorKeys.has(MASTER) && prevMaster !== undefined) {
+    out.push(seriesCancel(plan, prevMaster, attendee));
+    if (view.length > 0) out.push(buildMessage(ctx, 'REQUEST', view, [attendee]));
+    return out;
+  }
   if (masterInView && (fire.has(analysis.masterChange) || analysis.reinstated || !priorKeys.has(MASTER))) {
     out.push(buildMessage(ctx, 'REQUEST', view, [attendee]));
     return out;
@@ -56,6 +62,14 @@ export function recipientMessages(plan: RecipientPlan, attendee: string): ItipMe
   if (changed.length > 0) out.push(buildMessage(ctx, 'REQUEST', changed, [attendee]));
   if (masterInView && analysis.addedDates.length > 0) out.push(buildMessage(ctx, 'ADD', addedInstances(plan, analysis.addedDates), [attendee]));
   return out;
+}
+
+/** Taken off the series but kept on some instances: the series is cancelled for them first. */
+function seriesCancel(plan: RecipientPlan, prevMaster: Component, attendee: string): ItipMessage {
+  const comp = cancelComponent(prevMaster, [attendee]);
+  const master = plan.updated.get(MASTER) ?? [...plan.updated.values()][0];
+  comp.updatePropertyWithValue('sequence', master === undefined ? sequenceOf(prevMaster) + 1 : sequenceOf(master));
+  return buildMessage(plan.ctx, 'CANCEL', [comp], [attendee]);
 }
 
 /** CANCEL components for the instances this attendee loses (RFC 5546 §3.2.5, §4.4.3). */

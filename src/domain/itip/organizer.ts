@@ -20,7 +20,7 @@ import {
 } from './calendar-data.js';
 import { buildMessage, groupMessages, type MessageContext } from './message-builder.js';
 import { applyCopyPlan } from './organizer-copy.js';
-import { analyseChange, type ChangeAnalysis } from './organizer-analysis.js';
+import { analyseChange } from './organizer-analysis.js';
 import { recipientMessages, type RecipientPlan } from './organizer-recipients.js';
 import { cancelComponent } from './organizer-views.js';
 import { loadObject, type LoadedObject } from './loaded-object.js';
@@ -32,6 +32,9 @@ export function organizerMessages(input: OrganizerInput): OrganizerResult {
   const after = input.after === null ? null : loadObject(input.after);
   const current = after ?? before;
   if (current === null) return { messages: [], updatedOrganizerCopy: null };
+  if (before !== null && after !== null && before.uid !== after.uid) {
+    throw new ReefknotError('bad-request', 'The old and new versions of the object have different UIDs');
+  }
   const organizer = normaliseAddress(input.organizerAddress);
   const opts = input.options ?? {};
   const ctx: MessageContext = {
@@ -150,4 +153,3 @@ function publish(before: LoadedObject | null, after: LoadedObject | null, ctx: M
   return { messages, updatedOrganizerCopy: serialise(updated.root) };
 }
 
-export type { ChangeAnalysis };

@@ -125,6 +125,10 @@ describe('organizer side: RFC 5546 §4.2 group event', () => {
     assert.equal(updatedOrganizerCopy, plain);
   });
 
+  it('refuses old and new versions with different UIDs', () => {
+    assert.throws(() => organizerMessages({ before: organizerCopy, after: edit(organizerCopy, ['UID:calsrv', 'UID:other']), organizerAddress: A, now: at('1997-06-11T19:00:00Z') }), /different UIDs/);
+  });
+
   it('an unchanged save sends nothing', () => {
     assert.deepEqual(organizerMessages({ before: organizerCopy, after: organizerCopy, organizerAddress: A, now: at('1997-06-11T19:00:00Z') }).messages, []);
   });

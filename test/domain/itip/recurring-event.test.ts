@@ -105,6 +105,20 @@ describe('per-recipient views (RFC 6638 §3.2.6, RFC 5546 §3.2.2)', () => {
     assert.match(unfold(dView.ical), /EXDATE;TZID=America\/New_York:19980301T140000/);
   });
 
+  it('an attendee taken off the series but kept on one instance gets a CANCEL, then that instance', () => {
+    const after = withComponents(edit(base, ['ATTENDEE;RSVP=TRUE:mailto:d@example.com\n', '']), [override]);
+    const dMessages = to(organize(withOverride, after).messages, D);
+    assert.deepEqual(dMessages.map((m) => m.method), ['CANCEL', 'REQUEST']);
+    const dCopy = processMessage({ message: request, recipientAddress: D, existingCopy: null, now }).newCopy;
+    const cancelled = processMessage({ message: dMessages[0]?.ical ?? '', recipientAddress: D, existingCopy: dCopy, now });
+    const kept = processMessage({ message: dMessages[1]?.ical ?? '', recipientAddress: D, existingCopy: cancelled.newCopy, now });
+    const comps = componentsOf(kept.newCopy ?? '');
+    assert.equal(comps.length, 2);
+    assert.match(comps[0] ?? '', /STATUS:CANCELLED/);
+    assert.match(comps[1] ?? '', /RECURRENCE-ID/);
+    assert.doesNotMatch(comps[1] ?? '', /STATUS:CANCELLED/);
+  });
+
   it('SCHEDULE-AGENT=CLIENT attendees get nothing from the server (RFC 6638 §7.1)', () => {
     const after = edit(base, ['ATTENDEE;RSVP=TRUE:mailto:c@example.com', 'ATTENDEE;RSVP=TRUE;SCHEDULE-AGENT=CLIENT:mailto:c@example.com']);
     const m = only(organize(null, after).messages);
