@@ -51,9 +51,7 @@ export function organizerMessages(input: OrganizerInput): OrganizerResult {
     const dropped = before !== null && after !== null && hasScheduling(before, organizer);
     return { messages: dropped ? cancelEverything(before, ctx, organizer) : [], updatedOrganizerCopy: input.after };
   }
-  if (after === null || before === null) {
-    return after === null ? { messages: cancelEverything(current, ctx, organizer), updatedOrganizerCopy: null } : request(null, after, ctx, opts);
-  }
+  if (after === null) return { messages: cancelEverything(current, ctx, organizer), updatedOrganizerCopy: null };
   return request(before, after, ctx, opts);
 }
 

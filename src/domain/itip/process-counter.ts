@@ -23,8 +23,13 @@ import { targetFor } from './process-reply.js';
 import { STATUS } from './request-status.js';
 import type { ProcessInput, ProcessResult } from './types.js';
 
+interface Checked {
+  sender: string;
+  held: LoadedObject;
+}
+
 /** Checks that the sender of REFRESH/COUNTER is on the organizer's list (or a known delegate). */
-function checkSender(input: ProcessInput, msg: LoadedObject, held: LoadedObject | null, verb: string): ProcessResult | string {
+function checkSender(input: ProcessInput, msg: LoadedObject, held: LoadedObject | null, verb: string): ProcessResult | Checked {
   const line = replierLine(msg, input.originator);
   if (line === null) return result('rejected', STATUS.noAuthority, `The ${verb} does not come from an attendee it names; it was refused.`, input.existingCopy);
   const sender = addressOf(line);
@@ -36,18 +41,23 @@ function checkSender(input: ProcessInput, msg: LoadedObject, held: LoadedObject 
   if (!invited && input.policy?.acceptRepliesFromUninvited !== true) {
     return result('rejected', STATUS.noAuthority, `${who(sender)} is not invited to ${subjectOf(firstComponent(held))}; the ${verb} was refused.`, input.existingCopy);
   }
-  return sender;
+  return { sender, held };
 }
 
-export function processRefresh(input: ProcessInput, msg: LoadedObject, held: LoadedObject | null): ProcessResult {
-  const checked = checkSender(input, msg, held, 'refresh');
-  if (typeof checked !== 'string' || held === null) return typeof checked === 'string' ? result('rejected', STATUS.invalidPropertyValue, 'No copy to refresh.', null) : checked;
-  const invited = [...held.comps.values()].some((c) => findAttendee(c, checked) !== null);
-  const view = viewFor(held.comps, invited ? checked : null);
+function isChecked(value: ProcessResult | Checked): value is Checked {
+  return 'sender' in value;
+}
+
+export function processRefresh(input: ProcessInput, msg: LoadedObject, copy: LoadedObject | null): ProcessResult {
+  const checked = checkSender(input, msg, copy, 'refresh');
+  if (!isChecked(checked)) return checked;
+  const { sender, held } = checked;
+  const invited = [...held.comps.values()].some((c) => findAttendee(c, sender) !== null);
+  const view = viewFor(held.comps, invited ? sender : null);
   const organizer = organizerOf(firstComponent(held)) ?? input.recipientAddress;
   const ctx = { originator: organizer, actingFor: organizer, now: input.now, source: held.root, uid: held.uid };
-  const request = buildMessage(ctx, 'REQUEST', view, [checked]);
-  return result('refresh-requested', STATUS.success, `${who(checked)} asked for the latest version of ${subjectOf(firstComponent(held))}; it is sent again.`, input.existingCopy, [request]);
+  const request = buildMessage(ctx, 'REQUEST', view, [sender]);
+  return result('refresh-requested', STATUS.success, `${who(sender)} asked for the latest version of ${subjectOf(firstComponent(held))}; it is sent again.`, input.existingCopy, [request]);
 }
 
 const PROPOSABLE: Array<[string, string]> = [
@@ -76,24 +86,25 @@ export function describeProposal(proposal: Component, current: Component): strin
   return parts.length === 0 ? 'no change to time or place' : parts.join('; ');
 }
 
-export function processCounter(input: ProcessInput, msg: LoadedObject, held: LoadedObject | null): ProcessResult {
-  const checked = checkSender(input, msg, held, 'counter proposal');
-  if (typeof checked !== 'string' || held === null) return typeof checked === 'string' ? result('rejected', STATUS.invalidPropertyValue, 'No copy to counter.', null) : checked;
+export function processCounter(input: ProcessInput, msg: LoadedObject, copy: LoadedObject | null): ProcessResult {
+  const checked = checkSender(input, msg, copy, 'counter proposal');
+  if (!isChecked(checked)) return checked;
+  const { sender: from, held } = checked;
   const parts: string[] = [];
   const comps = new Map(held.comps);
   for (const [key, comp] of msg.comps) {
     const current = targetFor(comps, comp, key);
     if (current === null) {
-      return result('rejected', `${STATUS.invalidPropertyValue};RECURRENCE-ID`, `${who(checked)} proposed a change to ${subjectOf(comp)}, which is not an instance of this event.`, input.existingCopy);
+      return result('rejected', `${STATUS.invalidPropertyValue};RECURRENCE-ID`, `${who(from)} proposed a change to ${subjectOf(comp)}, which is not an instance of this event.`, input.existingCopy);
     }
     if (isOlder(comp, current) && key === instanceKey(current)) {
-      return result('ignored', STATUS.success, `${who(checked)} proposed a change to an older version of ${subjectOf(current)}; it was ignored.`, input.existingCopy);
+      return result('ignored', STATUS.success, `${who(from)} proposed a change to an older version of ${subjectOf(current)}; it was ignored.`, input.existingCopy);
     }
     parts.push(`${key === MASTER ? subjectOf(current) : subjectOf(comp, current)}: ${describeProposal(comp, current)}`);
   }
   const note = textValue(firstComponent(msg), 'comment');
-  const senderLine = findAttendee(firstComponent(msg), checked);
+  const senderLine = findAttendee(firstComponent(msg), from);
   const delegated = senderLine === null ? [] : addressParams(senderLine, 'delegated-from');
   const by = delegated.length > 0 ? ` (delegate of ${delegated.map(who).join(', ')})` : '';
-  return result('counter-proposed', STATUS.success, `${who(checked)}${by} proposes a change to ${parts.join(' / ')}.${note === null ? '' : ` Comment: ${note}`}`, input.existingCopy);
+  return result('counter-proposed', STATUS.success, `${who(from)}${by} proposes a change to ${parts.join(' / ')}.${note === null ? '' : ` Comment: ${note}`}`, input.existingCopy);
 }

@@ -5,7 +5,7 @@
  * or its SENT-BY; attendee methods (REPLY, REFRESH, COUNTER) from the ATTENDEE they name.
  */
 import { ReefknotError } from '../errors.js';
-import { findAttendee, type Component } from './calendar-data.js';
+import { findAttendee, organizerOf, type Component } from './calendar-data.js';
 import { describeBusy, describeWindow } from './freebusy.js';
 import { loadObject, type LoadedObject } from './loaded-object.js';
 import { processAdd, processCancel, processDeclineCounter } from './process-cancel.js';
@@ -15,7 +15,6 @@ import { processReply } from './process-reply.js';
 import { processRequest } from './process-request.js';
 import { STATUS } from './request-status.js';
 import { ITIP_METHODS, type ItipMethod, type ProcessInput, type ProcessResult } from './types.js';
-import { organizerOf } from './calendar-data.js';
 
 /** RFC 5546 §3: which methods each component type allows. */
 const ALLOWED: Record<string, ItipMethod[]> = {
