@@ -99,7 +99,7 @@ export function processAdd(input: ProcessInput, msg: LoadedObject, held: LoadedO
     for (const start of starts) if (addDate(master, start, comp)) count++;
     master.updatePropertyWithValue('sequence', Math.max(sequenceOf(master), sequenceOf(comp)));
   }
-  const status = clipped ? '2.11;Success, unbounded RRULE clipped at some finite number of instances' : STATUS.success;
+  const status = clipped ? STATUS.clipped : STATUS.success;
   return result('updated', status, `${from} added ${count} instance${count === 1 ? '' : 's'} to ${subjectOf(master)}.`, rebuild(held, comps));
 }
 

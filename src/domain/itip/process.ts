@@ -38,9 +38,13 @@ function load(text: string): LoadedObject | string {
 export function processMessage(input: ProcessInput): ProcessResult {
   const msg = load(input.message);
   if (typeof msg === 'string') return result('rejected', STATUS.invalidPropertyValue, `The message cannot be read: ${msg}`, input.existingCopy);
+  if (input.policy?.schedulingEnabled === false) {
+    return result('rejected', STATUS.noScheduling, `${who(input.recipientAddress)} does not take scheduling messages.`, input.existingCopy);
+  }
+  if (msg.method === null) return result('rejected', STATUS.missing, 'The message has no METHOD: it is not an iTIP message.', input.existingCopy);
   const method = ITIP_METHODS.find((m) => m === msg.method);
   if (method === undefined || !(ALLOWED[msg.type] ?? []).includes(method)) {
-    return result('rejected', STATUS.unsupported, `METHOD ${msg.method ?? '(none)'} is not supported for ${msg.type.toUpperCase()}.`, input.existingCopy);
+    return result('rejected', STATUS.notSupported, `METHOD ${msg.method} is not supported for ${msg.type.toUpperCase()} (RFC 5546 §3).`, input.existingCopy);
   }
   const held = input.existingCopy === null ? null : load(input.existingCopy);
   if (typeof held === 'string') return result('rejected', STATUS.invalidPropertyValue, `Your copy cannot be read: ${held}`, input.existingCopy);

@@ -3,17 +3,15 @@
  */
 export const STATUS = {
   success: '2.0;Success',
-  forwarded: '2.7;Success, request forwarded to Calendar User',
   repeatingIgnored: '2.8;Success, repeating event ignored. Scheduled as a single component',
   repeatingTodoIgnored: '2.10;Success, repeating VTODO ignored. Scheduled as a single VTODO',
   invalidPropertyValue: '3.1;Invalid property value',
-  invalidDate: '3.5;Invalid date or time',
   invalidUser: '3.7;Invalid calendar user',
   noAuthority: '3.8;No authority',
   missing: '3.11;Required component or property missing',
-  unsupported: '3.14;Unsupported capability',
   notSupported: '5.0;Request not supported',
   noScheduling: '5.3;No scheduling support for user',
+  clipped: '2.11;Success, unbounded RRULE clipped at some finite number of instances',
 } as const;
 
 export type RequestStatus = (typeof STATUS)[keyof typeof STATUS];

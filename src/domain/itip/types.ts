@@ -111,6 +111,8 @@ export interface ProcessPolicy {
   acceptRepliesFromUninvited?: boolean;
   /** 'single-only' schedules only the first instance of a recurring object (status 2.8/2.10). */
   recurrence?: 'supported' | 'single-only';
+  /** false when the recipient does not take scheduling messages at all (status 5.3). Default true. */
+  schedulingEnabled?: boolean;
 }
 
 export interface ProcessInput {

@@ -98,7 +98,8 @@ describe('SENT-BY and refusals', () => {
 
   const refusals: Array<[string, string, string | null, string]> = [
     ['text that is not iCalendar', 'hello', null, '3.1;Invalid property value'],
-    ['a message without METHOD', copy, null, '3.14;Unsupported capability'],
+    ['a message without METHOD', copy, null, '3.11;Required component or property missing'],
+    ['an unknown METHOD', request.replace('METHOD:REQUEST', 'METHOD:X-PING'), null, '5.0;Request not supported'],
     ['a message about another UID', request, edit(copy, ['UID:calsrv', 'UID:other-calsrv']), '3.1;Invalid property value'],
   ];
   for (const [name, message, existing, status] of refusals) {
@@ -109,6 +110,12 @@ describe('SENT-BY and refusals', () => {
       assert.equal(r.newCopy, existing);
     });
   }
+
+  it('a recipient without scheduling answers 5.3', () => {
+    const r = processMessage({ message: request, recipientAddress: B, existingCopy: null, now: at('1997-06-12T00:00:00Z'), policy: { schedulingEnabled: false } });
+    assert.equal(r.requestStatus, '5.3;No scheduling support for user');
+    assert.equal(r.newCopy, null);
+  });
 
   it('an attendee change with SCHEDULE-AGENT=CLIENT on the ORGANIZER sends nothing', () => {
     const before = edit(copy, ['ORGANIZER:mailto:a@example.com', 'ORGANIZER;SCHEDULE-AGENT=CLIENT:mailto:a@example.com']);

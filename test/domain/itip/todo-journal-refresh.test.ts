@@ -107,7 +107,7 @@ describe('RFC 5546 §4.6 journal entries', () => {
   it('a journal cannot be REQUESTed (RFC 5546 §3.5)', () => {
     const r = processMessage({ message: journal.replace('METHOD:PUBLISH', 'METHOD:REQUEST'), recipientAddress: reader, existingCopy: null, now: at('1997-03-17T19:01:00Z') });
     assert.equal(r.outcome, 'rejected');
-    assert.equal(r.requestStatus, '3.14;Unsupported capability');
+    assert.equal(r.requestStatus, '5.0;Request not supported');
   });
 });
 
