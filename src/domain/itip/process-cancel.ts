@@ -8,6 +8,7 @@ import {
   MASTER,
   cloneComponent,
   describeTime,
+  instanceKey,
   serialise,
   sequenceOf,
   setText,
@@ -97,6 +98,7 @@ export function processAdd(input: ProcessInput, msg: LoadedObject, held: LoadedO
     const { starts, clipped: more } = comp.hasProperty('rrule') ? expandStarts(comp, MAX_ADDED) : { starts: [comp.getFirstPropertyValue('dtstart')], clipped: false };
     clipped = clipped || more;
     for (const start of starts) if (addDate(master, start, comp)) count++;
+    if (!comp.hasProperty('rrule')) keepDifferences(comps, master, comp);
     master.updatePropertyWithValue('sequence', Math.max(sequenceOf(master), sequenceOf(comp)));
   }
   const status = clipped ? STATUS.clipped : STATUS.success;
@@ -112,6 +114,20 @@ function addDate(master: Component, start: unknown, source: Component): boolean 
   if (typeof tzid === 'string' && !start.isDate) prop.setParameter('tzid', tzid);
   master.addProperty(prop);
   return true;
+}
+
+const DESCRIPTIVE = ['summary', 'location', 'description'];
+
+/** An added instance that differs from the master in what it says is kept as its own override. */
+function keepDifferences(comps: Map<string, Component>, master: Component, added: Component): void {
+  if (DESCRIPTIVE.every((n) => textValue(added, n) === textValue(master, n))) return;
+  const start = added.getFirstProperty('dtstart');
+  if (start === null) return;
+  const override = cloneComponent(added);
+  const json = JSON.parse(JSON.stringify(start.toJSON())) as unknown[];
+  override.addProperty(new ICAL.Property(['recurrence-id', ...json.slice(1)]));
+  override.removeAllProperties('request-status');
+  comps.set(instanceKey(override), override);
 }
 
 /** RFC 5546 §3.2.8: the organizer declined the attendee's COUNTER; the copy records it. */

@@ -95,6 +95,8 @@ describe('RFC 5546 §4.6 journal entries', () => {
     const r = processMessage({ message: fixture('rfc5546-4.6.2-journal-add.ics'), recipientAddress: reader, existingCopy: asCopy(journal), now: at('1997-03-24T19:01:00Z') });
     assert.equal(r.outcome, 'updated');
     assert.match(r.newCopy ?? '', /RDATE;VALUE=DATE:19970324/);
+    assert.equal(componentsOf(r.newCopy ?? '').length, 2, 'the added entry says something else: kept as an override');
+    assert.match(r.newCopy ?? '', /RECURRENCE-ID;VALUE=DATE:19970324/);
   });
 
   it('§4.6 deleting a published journal entry sends CANCEL', () => {
