@@ -1,9 +1,11 @@
 /** Builds the store, services and protocol handlers once, from the configuration (no globals). */
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/types.js';
-import type { ServiceContext } from '../services/context.js';
+import { DEFAULT_INDEX, type ServiceContext } from '../services/context.js';
+import { ianaTimezones } from '../services/timezones.js';
 import { ContentService } from '../services/content.js';
 import { CopyMoveService } from '../services/copy-move.js';
+import { CalendarQueryService } from '../services/calendar-query.js';
 import { UserService } from '../services/users.js';
 import { buildCaldav } from '../protocols/caldav/index.js';
 import { Hrefs } from '../protocols/dav/paths.js';
@@ -25,16 +27,19 @@ export function openStore(config: ServerConfig): Store {
 }
 
 export function buildApp(config: ServerConfig, store: Store = openStore(config)): App {
-  const context: ServiceContext = { store, now: () => Date.now(), limits: config.limits, defaultQuotaBytes: config.quotaBytes };
+  const context: ServiceContext = {
+    store, now: () => Date.now(), limits: config.limits, defaultQuotaBytes: config.quotaBytes, timezones: ianaTimezones().lookup, index: DEFAULT_INDEX,
+  };
   const users = new UserService(context);
   const content = new ContentService(context);
   const copyMove = new CopyMoveService(context, content);
+  const calendarQuery = new CalendarQueryService(context, content.resources);
   return {
     config, store, users, content, context,
     dav: (baseUrl: string) => {
       const url = new URL(baseUrl);
       const hrefs = new Hrefs(url.pathname.replace(/\/$/, ''), url.origin);
-      return buildCaldav({ content, copyMove, hrefs, limits: config.limits, maxXmlBytes: 1024 * 1024 });
+      return buildCaldav({ content, copyMove, calendarQuery, hrefs, limits: config.limits, maxXmlBytes: 1024 * 1024 });
     },
   };
 }

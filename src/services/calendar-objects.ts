@@ -6,8 +6,9 @@
 import { createHash } from 'node:crypto';
 import { ReefknotError } from '../domain/errors.js';
 import { analyseCalendarObject } from '../domain/ical/analyse.js';
-import type { CalendarLimits } from '../domain/ical/limits.js';
+import { timeIndexOf } from '../domain/recurrence/time-index.js';
 import type { CollectionRow, ObjectSummary, StoreTx } from '../store/types.js';
+import type { ServiceContext } from './context.js';
 
 export function etagOf(content: Buffer): string {
   return createHash('sha256').update(content).digest('base64url').slice(0, 27);
@@ -15,13 +16,13 @@ export function etagOf(content: Buffer): string {
 
 export async function prepareCalendarObject(
   tx: StoreTx,
-  limits: CalendarLimits,
+  ctx: ServiceContext,
   collection: CollectionRow,
   name: string,
   content: Buffer,
 ): Promise<ObjectSummary> {
   const text = decodeUtf8(content);
-  const info = analyseCalendarObject(text, limits);
+  const info = analyseCalendarObject(text, ctx.limits, ctx.timezones);
   if (collection.components.length > 0 && !collection.components.includes(info.componentType)) {
     throw new ReefknotError('unsupported-component', `This calendar accepts ${collection.components.join(', ')}, not ${info.componentType}`);
   }
@@ -36,6 +37,7 @@ export async function prepareCalendarObject(
   return {
     uid: info.uid, componentType: info.componentType, recurring: info.recurring, firstStart: info.firstStart,
     lastEnd: info.lastEnd, organizer: info.organizer, attendees: info.attendees,
+    timeIndex: timeIndexOf(info.calendar, text, { now: ctx.now(), ...ctx.index }),
   };
 }
 

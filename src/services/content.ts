@@ -57,7 +57,7 @@ export class ContentService {
     if (content.length > this.ctx.limits.maxResourceSize) {
       throw new ReefknotError('too-large', `The resource is larger than the ${this.ctx.limits.maxResourceSize} bytes allowed`);
     }
-    const summary = isCalendar ? await prepareCalendarObject(tx, this.ctx.limits, collection, name, content) : null;
+    const summary = isCalendar ? await prepareCalendarObject(tx, this.ctx, collection, name, content) : null;
     const old = await tx.getObjectMeta(collection.id, name);
     await checkQuota(tx, collection.ownerId, content.length - (old?.size ?? 0));
     const etag = etagOf(content);

@@ -160,6 +160,14 @@ export class ResourceService {
     return out;
   }
 
+  async listObjectMetas(snapshot: Snapshot, collection: CollectionRow): Promise<ObjectMeta[]> {
+    return txOf(snapshot).listObjects(collection.id);
+  }
+
+  async objectsInRange(snapshot: Snapshot, collection: CollectionRow, start: number, end: number): Promise<ObjectMeta[]> {
+    return txOf(snapshot).objectsInRange(collection.id, start, end);
+  }
+
   check(principal: Principal, r: Resource, privilege: Privilege): void {
     if (r.type === 'collection' || r.type === 'object') requirePrivilege(principal, r.collection.ownerId, privilege);
     else if (privilege !== 'read') throw new ReefknotError('forbidden', 'This resource cannot be changed');

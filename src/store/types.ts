@@ -61,6 +61,8 @@ export interface ObjectSummary {
   lastEnd: number | null;
   organizer: string | null;
   attendees: string[];
+  /** Instance spans and index coverage (domain/recurrence/time-index.ts); null: not indexed by time. */
+  timeIndex: { spans: { start: number; end: number }[]; coveredFrom: number; coveredUntil: number } | null;
 }
 
 export interface PutObjectInput {
@@ -126,6 +128,11 @@ export interface StoreTx {
   getObjectMeta(collectionId: number, name: string): Promise<ObjectMeta | null>;
   listObjects(collectionId: number): Promise<ObjectMeta[]>;
   findObjectByUid(collectionId: number, uid: string): Promise<ObjectMeta | null>;
+  /**
+   * Objects that may have an instance overlapping [start, end): an index range scan over instance
+   * spans, plus objects whose index does not cover the range. Never parses anything.
+   */
+  objectsInRange(collectionId: number, start: number, end: number): Promise<ObjectMeta[]>;
   /** Creates or replaces; returns true when created. Appends to the change log. */
   putObject(collectionId: number, input: PutObjectInput): Promise<boolean>;
   deleteObject(collectionId: number, name: string, now: number): Promise<boolean>;

@@ -6,6 +6,7 @@
 import ICAL from 'ical.js';
 import { ReefknotError } from '../errors.js';
 import type { CalendarLimits } from './limits.js';
+import { resolveTimezones, type TimezoneLookup } from './timezones.js';
 
 export const CALENDAR_COMPONENTS = ['VEVENT', 'VTODO', 'VJOURNAL', 'VFREEBUSY', 'VAVAILABILITY'] as const;
 export type CalendarComponentType = (typeof CALENDAR_COMPONENTS)[number];
@@ -22,6 +23,8 @@ export interface CalendarObjectInfo {
   organizer: string | null;
   attendees: string[];
   summary: string | null;
+  /** The parsed VCALENDAR, with IANA VTIMEZONEs added for TZIDs it named without defining. */
+  calendar: Component;
 }
 
 type Component = InstanceType<typeof ICAL.Component>;
@@ -60,11 +63,13 @@ function checkLines(text: string, maxLineLength: number): void {
   }
 }
 
-export function analyseCalendarObject(text: string, limits: CalendarLimits): CalendarObjectInfo {
+export function analyseCalendarObject(text: string, limits: CalendarLimits, timezones: TimezoneLookup = () => null): CalendarObjectInfo {
   if (Buffer.byteLength(text) > limits.maxResourceSize) {
     throw new ReefknotError('too-large', `The calendar object is larger than the ${limits.maxResourceSize} bytes allowed`);
   }
   const root = parseIcalendar(text, limits);
+  checkTimezoneIds(root);
+  resolveTimezones(root, timezones);
   if (root.getFirstProperty('method')) {
     throw new ReefknotError('invalid-calendar-object', 'A stored calendar object must not have a METHOD property (RFC 4791 §4.1)');
   }
@@ -88,7 +93,6 @@ export function analyseCalendarObject(text: string, limits: CalendarLimits): Cal
   }
   if (uids.size > 1) throw new ReefknotError('invalid-calendar-object', 'All components of one resource must share one UID (RFC 4791 §4.1)');
   checkRecurrenceIds(main);
-  checkTimezones(root, main);
   const times = collectTimes(main, limits);
   checkAttendees(main, limits.maxAttendeesPerInstance);
   const master = main.find((c) => !c.getFirstProperty('recurrence-id')) ?? main[0];
@@ -102,6 +106,7 @@ export function analyseCalendarObject(text: string, limits: CalendarLimits): Cal
     organizer: typeof organizer === 'string' ? organizer : null,
     attendees: unique(main.flatMap((c) => c.getAllProperties('attendee').map((p) => String(p.getFirstValue())))),
     summary: stringOrNull(master?.getFirstPropertyValue('summary')),
+    calendar: root,
   };
 }
 
@@ -125,7 +130,7 @@ function checkRecurrenceIds(main: Component[]): void {
   if (masters > 1) throw new ReefknotError('invalid-calendar-object', 'Only one component may lack a RECURRENCE-ID');
 }
 
-function checkTimezones(root: Component, main: Component[]): void {
+function checkTimezoneIds(root: Component): void {
   const zones = root.getAllSubcomponents('vtimezone');
   const ids = new Set<string>();
   for (const z of zones) {
@@ -134,8 +139,7 @@ function checkTimezones(root: Component, main: Component[]): void {
     if (ids.has(String(id))) throw new ReefknotError('invalid-calendar-data', `VTIMEZONE ${String(id)} is defined twice`);
     ids.add(String(id));
   }
-  // A TZID without a VTIMEZONE is tolerated (RFC 7809 §3.1): IANA names are resolved by the server.
-  void main;
+  // A TZID without a VTIMEZONE is tolerated (RFC 7809 §3.1): IANA names are resolved by the caller's lookup.
 }
 
 interface TimeFacts {

@@ -2,6 +2,7 @@
 import type { CalendarLimits } from '../../domain/ical/limits.js';
 import type { ContentService } from '../../services/content.js';
 import type { CopyMoveService } from '../../services/copy-move.js';
+import type { CalendarQueryService } from '../../services/calendar-query.js';
 import { coreProperties } from '../dav/core-properties.js';
 import { DavProtocol, type ReportHandler } from '../dav/handler.js';
 import type { Hrefs } from '../dav/paths.js';
@@ -14,13 +15,14 @@ import { caldavReports } from './reports.js';
 export interface CaldavDeps {
   content: ContentService;
   copyMove: CopyMoveService;
+  calendarQuery: CalendarQueryService;
   hrefs: Hrefs;
   limits: CalendarLimits;
   maxXmlBytes: number;
 }
 
 export function buildCaldav(deps: CaldavDeps): DavProtocol {
-  const reports: ReportHandler[] = [...caldavReports(), syncCollectionReport];
+  const reports: ReportHandler[] = [...caldavReports(deps.calendarQuery), syncCollectionReport];
   const registry = new PropertyRegistry().add(...coreProperties(() => reports), ...caldavProperties()).addChecked(...caldavCheckedProperties());
   let dav: DavProtocol;
   dav = new DavProtocol({ ...deps, registry }, {

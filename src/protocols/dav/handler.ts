@@ -204,7 +204,15 @@ export class DavProtocol {
       if (!handler || !handler.appliesTo(target)) {
         throw new DavError(403, `The report {${root.ns}}${root.name} is not supported on this resource`, { ns: NS.DAV, name: 'supported-report' });
       }
-      return handler.run(root, target, ctx, this);
+      try {
+        return await handler.run(root, target, ctx, this);
+      } catch (e) {
+        // A report whose recurrence work passes the bound answers 507 rather than stalling (RFC 4791 §5.2.8).
+        if (e instanceof ReefknotError && e.kind === 'too-many-instances') {
+          throw new DavError(507, `${e.message}; narrow the time range`, { ns: NS.DAV, name: 'number-of-matches-within-limits' });
+        }
+        throw e;
+      }
     });
   }
 }

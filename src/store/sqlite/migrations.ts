@@ -70,4 +70,20 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (collection_id, revision)
   );
   `,
+  // 2: the time index (design.md): instance spans over a horizon, and each object's coverage.
+  `
+  ALTER TABLE objects ADD COLUMN covered_from INTEGER;
+  ALTER TABLE objects ADD COLUMN covered_until INTEGER;
+  CREATE INDEX objects_uncovered_until ON objects(collection_id, covered_until) WHERE covered_until IS NOT NULL;
+  CREATE INDEX objects_uncovered_from ON objects(collection_id, covered_from) WHERE covered_from IS NOT NULL;
+  CREATE TABLE instances (
+    object_id INTEGER NOT NULL REFERENCES objects(id) ON DELETE CASCADE,
+    collection_id INTEGER NOT NULL,
+    long INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL
+  );
+  CREATE INDEX instances_range ON instances(collection_id, long, start);
+  CREATE INDEX instances_object ON instances(object_id);
+  `,
 ];

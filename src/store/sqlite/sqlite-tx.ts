@@ -1,6 +1,7 @@
 /** StoreTx over one better-sqlite3 connection: prepared statements, rows mapped to store types. */
 import type Database from 'better-sqlite3';
 import type { CalendarComponentType } from '../../domain/ical/analyse.js';
+import { NO_LIMIT } from '../../domain/recurrence/time-index.js';
 import type {
   ChangeRow, CollectionKind, CollectionRow, DeadProperty, NewCollection, ObjectMeta, ObjectRow,
   PutObjectInput, StoreTx, UserRow, UserType,
@@ -18,6 +19,9 @@ interface ObjectRecord {
   collection_id: number; name: string; etag: string; content_type: string; size: number;
   uid: string | null; component: string | null; created_at: number; modified_at: number; content?: Buffer;
 }
+
+/** Instances longer than this go to a second, small scan, so short ones can be found by start alone. */
+const LONG_SPAN_MS = 7 * 86_400_000;
 
 const META_COLUMNS = 'collection_id, name, etag, content_type, size, uid, component, created_at, modified_at';
 
@@ -156,22 +160,39 @@ export class SqliteTx implements StoreTx {
     return r ? toMeta(r) : null;
   }
   async putObject(collectionId: number, o: PutObjectInput): Promise<boolean> {
-    const old = this.get<{ size: number }>('SELECT size FROM objects WHERE collection_id = ? AND name = ?', collectionId, o.name);
+    const old = this.get<{ id: number; size: number }>('SELECT id, size FROM objects WHERE collection_id = ? AND name = ?', collectionId, o.name);
     const s = o.summary;
+    const t = s?.timeIndex ?? null;
     const values = [o.etag, o.contentType, o.content.length, o.content, s?.uid ?? null, s?.componentType ?? null,
-      s?.recurring ? 1 : 0, s?.firstStart ?? null, s?.lastEnd ?? null, s?.organizer ?? null, JSON.stringify(s?.attendees ?? []), o.now];
+      s?.recurring ? 1 : 0, s?.firstStart ?? null, s?.lastEnd ?? null, s?.organizer ?? null, JSON.stringify(s?.attendees ?? []),
+      t && t.coveredFrom > -NO_LIMIT ? t.coveredFrom : null, t && t.coveredUntil < NO_LIMIT ? t.coveredUntil : null, o.now];
+    let id: number;
     if (old) {
       this.run(`UPDATE objects SET etag = ?, content_type = ?, size = ?, content = ?, uid = ?, component = ?, recurring = ?,
-        first_start = ?, last_end = ?, organizer = ?, attendees = ?, modified_at = ? WHERE collection_id = ? AND name = ?`,
-        ...values, collectionId, o.name);
+        first_start = ?, last_end = ?, organizer = ?, attendees = ?, covered_from = ?, covered_until = ?, modified_at = ?
+        WHERE collection_id = ? AND name = ?`, ...values, collectionId, o.name);
+      this.run('DELETE FROM instances WHERE object_id = ?', old.id);
+      id = old.id;
     } else {
-      this.run(`INSERT INTO objects (etag, content_type, size, content, uid, component, recurring, first_start, last_end,
-        organizer, attendees, modified_at, collection_id, name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        ...values, collectionId, o.name, o.now);
+      id = Number(this.run(`INSERT INTO objects (etag, content_type, size, content, uid, component, recurring, first_start, last_end,
+        organizer, attendees, covered_from, covered_until, modified_at, collection_id, name, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, ...values, collectionId, o.name, o.now).lastInsertRowid);
+    }
+    for (const span of t?.spans ?? []) {
+      this.run('INSERT INTO instances (object_id, collection_id, long, start, end) VALUES (?, ?, ?, ?, ?)',
+        id, collectionId, span.end - span.start > LONG_SPAN_MS ? 1 : 0, span.start, span.end);
     }
     this.adjustUsedBytes(collectionId, o.content.length - (old?.size ?? 0));
     this.logChange(collectionId, o.name, false, o.now);
     return !old;
+  }
+  async objectsInRange(collectionId: number, start: number, end: number): Promise<ObjectMeta[]> {
+    return this.all<ObjectRecord>(`SELECT ${META_COLUMNS} FROM objects WHERE id IN (
+        SELECT object_id FROM instances WHERE collection_id = @c AND long = 0 AND start >= @s - ${LONG_SPAN_MS} AND start <= @e AND end >= @s
+        UNION SELECT object_id FROM instances WHERE collection_id = @c AND long = 1 AND start <= @e AND end >= @s
+        UNION SELECT id FROM objects WHERE collection_id = @c AND covered_until IS NOT NULL AND covered_until < @e
+        UNION SELECT id FROM objects WHERE collection_id = @c AND covered_from IS NOT NULL AND covered_from > @s
+      ) ORDER BY name`, { c: collectionId, s: start, e: end }).map(toMeta);
   }
   async deleteObject(collectionId: number, name: string, now: number): Promise<boolean> {
     const old = this.get<{ size: number }>('SELECT size FROM objects WHERE collection_id = ? AND name = ?', collectionId, name);
