@@ -6,7 +6,7 @@
  */
 import ICAL from 'ical.js';
 import type { Override, RecurrenceSet } from './recurrence-set.js';
-import { spanOf, type Range, type Span } from './span.js';
+import { endTime, spanOf, type Range, type Span } from './span.js';
 import { addDuration, toMs, timeValue, type Component, type Time, type TimeContext } from './time.js';
 
 export interface Occurrence {
@@ -43,7 +43,7 @@ function* masterOccurrences(master: Component, overrides: Override[], window: Ra
   const earliestShift = Math.min(0, ...futures.map((o) => o.shiftMs));
   const periods = rdatePeriods(master, ctx);
   const seen = new Set<number>();
-  for (const t of startTimes(master, dtstart, ctx)) {
+  for (const t of startTimes(master, dtstart, window.start + earliestShift, ctx)) {
     const rid = toMs(t, ctx);
     if (rid + earliestShift > window.end) return;
     if (seen.has(rid) || replaced.has(rid)) continue;
@@ -60,10 +60,13 @@ function* masterOccurrences(master: Component, overrides: Override[], window: Ra
 
 /**
  * Instance starts in order from ical.js, one budget step each. RFC 5545 §3.8.5.2: DTSTART is
- * always an instance; ical.js leaves it out when there are RDATEs but no RRULE.
+ * always an instance; ical.js leaves it out when there are RDATEs but no RRULE. A simple rule
+ * whose window starts far after DTSTART is first moved forward along its own grid (see
+ * fastForward), so a far-away window does not walk millions of earlier instances.
  */
-function* startTimes(master: Component, dtstart: Time, ctx: TimeContext): Generator<Time> {
-  const expansion = new ICAL.RecurExpansion({ component: master, dtstart });
+function* startTimes(master: Component, dtstart: Time, windowStart: number, ctx: TimeContext): Generator<Time> {
+  const source = fastForward(master, dtstart, windowStart, ctx) ?? { component: master, dtstart };
+  const expansion = new ICAL.RecurExpansion({ component: source.component, dtstart: source.dtstart });
   let pendingStart = !master.hasProperty('rrule') && !isExcluded(master, dtstart, ctx);
   for (let next: unknown = expansion.next(); next; next = expansion.next()) {
     ctx.budget.step();
@@ -75,6 +78,49 @@ function* startTimes(master: Component, dtstart: Time, ctx: TimeContext): Genera
     yield t;
   }
   if (pendingStart) yield dtstart;
+}
+
+/** Grid steps of the simple frequencies, as [unit of Time.adjust, size of one step in ms]. */
+const STEPS: Record<string, { days: number; hours: number; minutes: number; seconds: number; ms: number }> = {
+  SECONDLY: { days: 0, hours: 0, minutes: 0, seconds: 1, ms: 1_000 },
+  MINUTELY: { days: 0, hours: 0, minutes: 1, seconds: 0, ms: 60_000 },
+  HOURLY: { days: 0, hours: 1, minutes: 0, seconds: 0, ms: 3_600_000 },
+  DAILY: { days: 1, hours: 0, minutes: 0, seconds: 0, ms: 86_400_000 },
+  WEEKLY: { days: 7, hours: 0, minutes: 0, seconds: 0, ms: 7 * 86_400_000 },
+};
+/** Fast-forwarding pays off only past this many skipped steps. */
+const FAST_FORWARD_MIN_STEPS = 512;
+
+/**
+ * For one RRULE of a simple frequency with no BYxxx parts (RFC 5545 §3.3.10), every instance is
+ * DTSTART plus a whole number of INTERVAL steps, so the expansion can start at the last grid point
+ * safely before the window (the instance length, a DST hour and two steps of margin), with
+ * COUNT reduced by the steps skipped. Returns null when the rule is not of that kind.
+ */
+function fastForward(master: Component, dtstart: Time, windowStart: number, ctx: TimeContext): { component: Component; dtstart: Time } | null {
+  const rules = master.getAllProperties('rrule');
+  const rule = rules[0]?.getFirstValue();
+  if (rules.length !== 1 || !(rule instanceof ICAL.Recur) || !Number.isFinite(windowStart) || master.hasProperty('rdate')) return null;
+  const step = STEPS[rule.freq];
+  if (!step || Object.keys(rule.parts ?? {}).length > 0 || dtstart.isDate !== (step.days > 0 && dtstart.isDate)) return null;
+  const stepMs = step.ms * (rule.interval || 1);
+  // Margin: the instance's own length (it may overlap the window from before) and a DST hour.
+  const end = endTime(master, dtstart);
+  const lengthMs = end ? Math.max(0, toMs(end, ctx) - toMs(dtstart, ctx)) : 86_400_000;
+  const skipped = Math.floor((windowStart - toMs(dtstart, ctx) - lengthMs - 3_600_000) / stepMs) - 2;
+  if (skipped < FAST_FORWARD_MIN_STEPS) return null;
+  if (rule.count && skipped >= rule.count) return null;
+  const moved = dtstart.clone();
+  const n = skipped * (rule.interval || 1);
+  moved.adjust(step.days * n, step.hours * n, step.minutes * n, step.seconds * n);
+  const clone = new ICAL.Component(master.toJSON() as unknown[], master.parent ?? undefined);
+  clone.updatePropertyWithValue('dtstart', moved);
+  if (rule.count) {
+    const shorter = rule.clone();
+    shorter.count = rule.count - skipped;
+    clone.updatePropertyWithValue('rrule', shorter);
+  }
+  return { component: clone, dtstart: moved };
 }
 
 function isExcluded(master: Component, t: Time, ctx: TimeContext): boolean {
