@@ -34,3 +34,16 @@ test('python caldav: core scenario passes', { timeout: 90_000 }, async (t) => {
   assert.equal(r.code, 0, `python_caldav_core.py exited ${r.code}:\n${r.stderr.slice(-3000)}`);
   assert.match(r.stdout, /all steps passed/);
 });
+
+// dist/test/interop/x.js → test/interop/python_caldav_queries.py
+const QUERIES = fileURLToPath(new URL('../../../test/interop/python_caldav_queries.py', import.meta.url));
+
+test('python caldav: time-range search with and without expand, todo search, sync by token', { timeout: 90_000 }, async (t) => {
+  if (!s) return missingPeer(t, 'python3-caldav (/usr/bin/python3 with module caldav)');
+  const r = await run(PYTHON, [QUERIES, new URL('/', s.url).href, 'alice', passwordOf('alice')], { timeoutMs: 60_000, env: { PYTHONUNBUFFERED: '1' } });
+  for (const line of r.stdout.split('\n')) if (line.trim()) t.diagnostic(line);
+  if (r.code !== 0) for (const line of r.stderr.split('\n')) if (line.trim()) t.diagnostic(`stderr: ${line}`);
+  assert.equal(r.timedOut, false, 'python caldav queries timed out');
+  assert.equal(r.code, 0, `python_caldav_queries.py exited ${r.code}:\n${r.stderr.slice(-3000)}`);
+  assert.match(r.stdout, /all steps passed/);
+});
