@@ -13,6 +13,7 @@ import type { DavResponse } from '../protocols/dav/http-types.js';
 import { renderDavError, toDavError } from '../protocols/dav/errors.js';
 import { decodeRequestPath, type Hrefs } from '../protocols/dav/paths.js';
 import type { App } from './app.js';
+import { ANONYMOUS } from '../services/access.js';
 import { parseListen, publicBaseUrl } from './config.js';
 import type { Logger } from './logger.js';
 
@@ -67,6 +68,8 @@ function send(res: ServerResponse, r: DavResponse, head: boolean): void {
   res.end(head || r.status === 304 || r.status === 204 ? undefined : body);
 }
 
+const challenge = (): DavResponse => plain(401, 'Authentication required: sign in with your Reefknot user name and password.', { 'www-authenticate': REALM });
+
 const plain = (status: number, text: string, headers: Record<string, string> = {}): DavResponse => ({
   status, headers: { 'content-type': 'text/plain; charset=utf-8', ...headers }, body: `${text}\n`,
 });
@@ -107,15 +110,18 @@ export class RequestHandler {
     }
     const credentials = parseBasic(req.headers.authorization);
     const account = credentials ? await this.app.users.authenticate(credentials.name, credentials.password) : null;
-    if (!account) {
+    if (credentials && !account) {
       await readBody(req, this.app.config.maxRequestBytes).catch(() => Buffer.alloc(0));
-      return { response: plain(401, 'Authentication required: sign in with your Reefknot user name and password.', { 'www-authenticate': REALM }) };
+      return { response: challenge() };
     }
     const body = await readBody(req, this.app.config.maxRequestBytes);
     const headers: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-    const response = await this.dav.handle({ method, path, query: (req.url ?? '').split('?')[1] ?? '', headers, body, principal: { user: account } });
-    return { response, user: account.name };
+    const principal = account ? { user: account } : ANONYMOUS;
+    const response = await this.dav.handle({ method, path, query: (req.url ?? '').split('?')[1] ?? '', headers, body, principal });
+    // Without credentials, anything not published answers with a challenge rather than a refusal.
+    if (!account && response.status === 403) return { response: challenge() };
+    return { response, user: account?.name };
   }
 }
 

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { ReefknotError } from '../domain/errors.js';
 import { analyseCalendarObject } from '../domain/ical/analyse.js';
 import { timeIndexOf } from '../domain/recurrence/time-index.js';
+import { objectClassification } from '../domain/acl/redact.js';
 import type { CollectionRow, ObjectSummary, StoreTx } from '../store/types.js';
 import type { ServiceContext } from './context.js';
 
@@ -37,6 +38,7 @@ export async function prepareCalendarObject(
   return {
     uid: info.uid, componentType: info.componentType, recurring: info.recurring, firstStart: info.firstStart,
     lastEnd: info.lastEnd, organizer: info.organizer, attendees: info.attendees,
+    classification: objectClassification(info.calendar),
     timeIndex: timeIndexOf(info.calendar, text, { now: ctx.now(), ...ctx.index }),
   };
 }

@@ -12,9 +12,17 @@ import { NO_LIMIT } from '../domain/recurrence/time-index.js';
 import type { CollectionRow, ObjectMeta } from '../store/types.js';
 import type { Principal } from './access.js';
 import type { ServiceContext } from './context.js';
-import type { Resource, ResourceService, Snapshot } from './resources.js';
+import { splitPath, type Access, type Resource, type ResourceService, type Snapshot } from './resources.js';
+import { redactInPlace } from '../domain/acl/redact.js';
 
 export type Component = InstanceType<typeof ICAL.Component>;
+
+/** A calendar as one requester reaches it: its path (a share may bind it elsewhere) and access. */
+export interface CollectionView {
+  path: string;
+  collection: CollectionRow;
+  access: Access;
+}
 
 export interface QueryMatch {
   resource: Resource & { type: 'object' };
@@ -45,29 +53,35 @@ export class CalendarQueryService {
     return this.resources.objectsInRange(snapshot, collection, range.start ?? -NO_LIMIT, range.end ?? NO_LIMIT);
   }
 
-  async load(snapshot: Snapshot, collection: CollectionRow, meta: ObjectMeta): Promise<QueryMatch> {
-    const resource = { type: 'object' as const, path: collection.path + meta.name, collection, object: meta };
+  /**
+   * Reads and parses one object as `base` (a calendar, possibly reached through a share) shows
+   * it: redacted to busy time for requesters who may not see private details.
+   */
+  async load(snapshot: Snapshot, base: CollectionView, meta: ObjectMeta): Promise<QueryMatch> {
+    const resource = { type: 'object' as const, path: base.path + meta.name, collection: base.collection, object: meta, access: base.access };
     const row = await this.resources.content(snapshot, resource);
-    return { resource, calendar: this.parse(row.content.toString('utf8')) };
+    const calendar = this.parse(row.content.toString('utf8'));
+    if (base.access.redact && meta.classification !== 'PUBLIC') redactInPlace(calendar);
+    return { resource, calendar };
   }
 
-  /** The objects of `target` (a calendar, or one object in it) that match `filter`. */
+  /** The objects of `target` (a calendar, or one object in it) that match `filter`, as the requester sees them. */
   async query(snapshot: Snapshot, principal: Principal, target: Resource, filter: CompFilter, defaultTimezone?: string): Promise<QueryMatch[]> {
     validateFilter(filter);
-    let collection: CollectionRow;
+    let base: CollectionView;
     let metas: ObjectMeta[];
     if (target.type === 'object') {
-      collection = target.collection;
+      base = { path: splitPath(target.path).parent, collection: target.collection, access: target.access };
       metas = [target.object];
     } else if (target.type === 'collection') {
       this.resources.check(principal, target, 'read');
-      collection = target.collection;
-      metas = await this.candidates(snapshot, collection, indexableRange(filter));
+      base = target;
+      metas = await this.candidates(snapshot, target.collection, indexableRange(filter));
     } else return [];
     const options = { defaultTimezone, maxInstances: this.ctx.limits.maxInstances };
     const matches: QueryMatch[] = [];
     for (const meta of metas) {
-      const match = await this.load(snapshot, collection, meta);
+      const match = await this.load(snapshot, base, meta);
       if (matchesCalendarFilter(match.calendar, filter, options)) matches.push(match);
     }
     return matches;
@@ -76,11 +90,11 @@ export class CalendarQueryService {
   /** One VFREEBUSY for the calendar over [start, end) (RFC 4791 §7.10), from index candidates only. */
   async freeBusy(snapshot: Snapshot, principal: Principal, target: Resource, range: { start: number; end: number }, defaultTimezone?: string): Promise<string> {
     if (target.type !== 'collection') return toVfreebusy(busyPeriods([], range, { maxInstances: 1 }), range, { now: this.ctx.now() });
-    this.resources.check(principal, target, 'read');
+    this.resources.check(principal, target, 'read-free-busy');
+    // Busy time only: the whole object is read, but nothing of it but its periods leaves here.
+    const view: CollectionView = { path: target.path, collection: target.collection, access: { ...target.access, redact: false } };
     const calendars: Component[] = [];
-    for (const meta of await this.candidates(snapshot, target.collection, range)) {
-      calendars.push((await this.load(snapshot, target.collection, meta)).calendar);
-    }
+    for (const meta of await this.candidates(snapshot, target.collection, range)) calendars.push((await this.load(snapshot, view, meta)).calendar);
     const busy = busyPeriods(calendars, range, { defaultTimezone, maxInstances: this.ctx.limits.maxInstances });
     return toVfreebusy(busy, range, { now: this.ctx.now() });
   }

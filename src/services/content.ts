@@ -27,6 +27,11 @@ export interface PropertyPatch {
   components?: CalendarComponentType[];
 }
 
+/** Someone who sees an object as busy time only must not overwrite the details they cannot see. */
+export function refuseHidden(r: Resource & { type: 'object' }): void {
+  if (ResourceService.hidesDetails(r)) throw new ReefknotError('forbidden', 'Only the owner can change or remove a private or confidential item');
+}
+
 export class ContentService {
   readonly resources: ResourceService;
 
@@ -38,6 +43,7 @@ export class ContentService {
     return this.ctx.store.write(async (tx) => {
       const target = await this.resources.resolve(snapshotOf(tx), principal, path);
       if (target && target.type !== 'object') throw new ReefknotError('method-not-allowed', 'PUT cannot replace a collection');
+      if (target?.type === 'object') refuseHidden(target);
       pre({ etag: target?.type === 'object' ? target.object.etag : null, exists: target !== null });
       const { parent, name } = splitPath(path);
       const collection = await this.parentCollection(tx, principal, parent, 'write-content');
@@ -71,7 +77,7 @@ export class ContentService {
     return this.resources.read(async (snapshot) => {
       const r = await this.resources.require(snapshot, principal, path);
       if (r.type !== 'collection' || r.collection.kind !== 'calendar') throw new ReefknotError('bad-request', `${path} is not a calendar`);
-      return this.resources.objectTexts(snapshot, r.collection);
+      return this.resources.feedTexts(snapshot, r);
     });
   }
 
@@ -94,6 +100,7 @@ export class ContentService {
   async removeResource(tx: StoreTx, principal: Principal, target: Resource): Promise<void> {
     if (target.type === 'object') {
       this.resources.check(principal, target, 'unbind');
+      refuseHidden(target);
       await tx.deleteObject(target.collection.id, target.object.name, this.ctx.now());
     } else if (target.type === 'collection' && target.collection.kind !== 'home' && target.collection.kind !== 'inbox' && target.collection.kind !== 'outbox') {
       this.resources.check(principal, target, 'unbind');

@@ -6,8 +6,8 @@ import { ReefknotError } from '../domain/errors.js';
 import type { CollectionRow, StoreTx } from '../store/types.js';
 import type { Principal } from './access.js';
 import type { ServiceContext } from './context.js';
-import type { ContentService } from './content.js';
-import { asCollectionPath, snapshotOf, splitPath, type Resource } from './resources.js';
+import { refuseHidden, type ContentService } from './content.js';
+import { asCollectionPath, OWNER_ACCESS, snapshotOf, splitPath, type Resource } from './resources.js';
 
 export interface CopyMoveOptions {
   move: boolean;
@@ -45,6 +45,7 @@ export class CopyMoveService {
   }
 
   private async copyObject(tx: StoreTx, src: Resource & { type: 'object' }, parent: CollectionRow, name: string, move: boolean): Promise<void> {
+    refuseHidden(src);
     const row = await this.content.resources.content(snapshotOf(tx), src);
     if (move && parent.kind === 'calendar' && src.collection.id === parent.id) {
       // A rename inside one calendar keeps its UID; drop the old name first so the UID check passes.
@@ -67,7 +68,7 @@ export class CopyMoveService {
     for (const p of await tx.getProperties(src.id, '')) await tx.setProperty(copy.id, '', p);
     if (opts.depth === 0) return;
     for (const o of await tx.listObjects(src.id)) {
-      await this.copyObject(tx, { type: 'object', path: src.path + o.name, collection: src, object: o }, copy, o.name, false);
+      await this.copyObject(tx, { type: 'object', path: src.path + o.name, collection: src, object: o, access: OWNER_ACCESS }, copy, o.name, false);
     }
     for (const sub of await tx.listChildCollections(src.id)) {
       await this.copyCollection(tx, principal, sub, copy, destPath + sub.path.slice(src.path.length), opts);

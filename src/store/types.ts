@@ -39,6 +39,7 @@ export interface CollectionRow {
 export interface ObjectMeta {
   collectionId: number;
   name: string;
+  classification: 'PUBLIC' | 'PRIVATE' | 'CONFIDENTIAL';
   etag: string;
   contentType: string;
   size: number;
@@ -61,6 +62,8 @@ export interface ObjectSummary {
   lastEnd: number | null;
   organizer: string | null;
   attendees: string[];
+  /** The most restrictive CLASS of the object's components (RFC 5545 §3.8.1.3). */
+  classification: 'PUBLIC' | 'PRIVATE' | 'CONFIDENTIAL';
   /** Instance spans and index coverage (domain/recurrence/time-index.ts); null: not indexed by time. */
   timeIndex: { spans: { start: number; end: number }[]; coveredFrom: number; coveredUntil: number } | null;
 }
@@ -94,6 +97,32 @@ export interface NewCollection {
   kind: CollectionKind;
   components?: CalendarComponentType[];
   now: number;
+}
+
+/** An access control entry as stored: principal is 'user:ID', 'authenticated', 'unauthenticated' or 'all'. */
+export interface GrantRow {
+  id: number;
+  collectionId: number;
+  principal: string;
+  privileges: string[];
+  deny: boolean;
+  /** 'share' (CLI, web app, CalendarServer sharing) or 'acl' (the ACL method). */
+  origin: 'share' | 'acl';
+  position: number;
+}
+
+export interface ShareRow {
+  id: number;
+  collectionId: number;
+  shareeId: number;
+  access: string;
+  status: 'pending' | 'accepted' | 'declined';
+  /** The segment under the sharee's home where the calendar appears once accepted. */
+  bindName: string | null;
+  summary: string;
+  /** Identifies the invitation in notifications (CalendarServer sharing). */
+  uid: string;
+  createdAt: number;
 }
 
 export interface StoreTx {
@@ -143,6 +172,23 @@ export interface StoreTx {
   getProperties(collectionId: number, objectName: string): Promise<DeadProperty[]>;
   setProperty(collectionId: number, objectName: string, prop: DeadProperty): Promise<void>;
   removeProperty(collectionId: number, objectName: string, ns: string, name: string): Promise<void>;
+
+  // Access control.
+  listGrants(collectionId: number): Promise<GrantRow[]>;
+  /** Replaces the collection's grants of one origin, keeping their order. */
+  replaceGrants(collectionId: number, origin: GrantRow['origin'], grants: { principal: string; privileges: string[]; deny: boolean }[]): Promise<void>;
+  /** Grants of one origin naming `principal` anywhere (for `reefknot shares`). */
+  listGrantsFor(principal: string): Promise<GrantRow[]>;
+  upsertShare(s: { collectionId: number; shareeId: number; access: string; status: ShareRow['status']; bindName: string | null; summary: string; uid: string; now: number }): Promise<ShareRow>;
+  getShare(collectionId: number, shareeId: number): Promise<ShareRow | null>;
+  getShareByUid(uid: string): Promise<ShareRow | null>;
+  getShareByBind(shareeId: number, bindName: string): Promise<ShareRow | null>;
+  listSharesOf(collectionId: number): Promise<ShareRow[]>;
+  listSharesFor(shareeId: number): Promise<ShareRow[]>;
+  deleteShare(id: number): Promise<void>;
+  setProxies(ownerId: number, write: boolean, proxyIds: number[]): Promise<void>;
+  listProxies(ownerId: number): Promise<{ proxyId: number; write: boolean }[]>;
+  listProxyFor(proxyId: number): Promise<{ ownerId: number; write: boolean }[]>;
 
   // Change log (RFC 6578 sync).
   changesSince(collectionId: number, revision: number): Promise<ChangeRow[]>;

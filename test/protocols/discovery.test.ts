@@ -58,9 +58,9 @@ test('calendar limits are advertised', async () => {
   assert.match(res.text, /content-type="text\/calendar"/);
 });
 
-test("another user's home, calendars, objects and principal answer 403 whether or not they exist", async () => {
+test("another user's home, calendars and objects answer 403 whether or not they exist; principals are public to users", async () => {
   await s.request('PUT', '/calendars/bob/calendar/secret.ics', { user: 'bob', body: ics('secret'), headers: { 'content-type': 'text/calendar' } });
-  for (const path of ['/calendars/bob/', '/calendars/bob/calendar/', '/calendars/bob/calendar/secret.ics', '/calendars/bob/nothing/', '/calendars/nobody/', '/principals/users/bob/']) {
+  for (const path of ['/calendars/bob/', '/calendars/bob/calendar/', '/calendars/bob/calendar/secret.ics', '/calendars/bob/nothing/', '/calendars/nobody/']) {
     const get = await s.request('GET', path);
     assert.equal(get.status, 403, path);
     assert.doesNotMatch(get.text, /secret|Test/);
@@ -69,6 +69,9 @@ test("another user's home, calendars, objects and principal answer 403 whether o
   }
   assert.equal((await s.request('PUT', '/calendars/bob/calendar/x.ics', { body: ics('x'), headers: { 'content-type': 'text/calendar' } })).status, 403);
   assert.equal((await s.request('DELETE', '/calendars/bob/calendar/secret.ics')).status, 403);
+  const bobPrincipal = await propfind('/principals/users/bob/', '<c:calendar-user-address-set/><c:calendar-home-set/>');
+  assert.equal(bobPrincipal.status, 207, 'signed-in users see each other\'s principals (addresses are how they invite)');
+  assert.match(bobPrincipal.text, /mailto:bob@example.com/);
   const listing = await propfind('/calendars/', '<d:displayname/>', '1');
   assert.doesNotMatch(listing.text, /bob/, 'the homes listing shows only your own home');
 });

@@ -64,15 +64,8 @@ export function calendarDataProperty(ctx: DavContext, queries: CalendarQueryServ
     if (requested.ns !== NS.CALDAV || requested.name !== 'calendar-data') return undefined;
     if (r.type !== 'object' || r.collection.kind !== 'calendar') return null;
     const spec = parseDataSpec(requested);
-    if (!spec.comp && !spec.transform) {
-      const row = await ctx.resources.content(ctx.snapshot, r);
-      return [row.content.toString('utf8')];
-    }
-    let calendar = parsed.get(r.path);
-    if (!calendar) {
-      const row = await ctx.resources.content(ctx.snapshot, r);
-      calendar = queries.parse(row.content.toString('utf8'));
-    }
+    if (!spec.comp && !spec.transform) return [await ctx.resources.visibleText(ctx.snapshot, r)];
+    const calendar = parsed.get(r.path) ?? queries.parse(await ctx.resources.visibleText(ctx.snapshot, r));
     const options = { defaultTimezone, maxInstances: ctx.limits.maxInstances };
     let text: string | null = null;
     if (spec.transform?.kind === 'expand') text = expandCalendarData(calendar, spec.transform, options);

@@ -16,11 +16,11 @@ export const PRODID = '-//Reefknot//Reefknot Calendar Server//EN';
 /** The whole calendar as text/calendar (a feed a client can subscribe to), with an ETag of its revision. */
 export async function calendarFeed(r: Resource & { type: 'collection' }, ctx: DavContext, dav: DavProtocol): Promise<DavResponse | null> {
   if (r.collection.kind !== 'calendar') return null;
-  const etag = `"${createHash('sha256').update(`${r.collection.id}:${r.collection.revision}`).digest('base64url').slice(0, 22)}"`;
+  const etag = `"${createHash('sha256').update(`${r.collection.id}:${r.collection.revision}:${r.access.redact ? 'public' : 'full'}`).digest('base64url').slice(0, 22)}"`;
   const headers = { 'content-type': 'text/calendar; charset=utf-8', etag, 'last-modified': new Date(r.collection.modifiedAt).toUTCString() };
   const inm = ctx.req.headers['if-none-match'];
   if (inm !== undefined && inm.split(',').map((s) => s.trim()).includes(etag)) return { status: 304, headers };
-  const texts = await ctx.resources.objectTexts(ctx.snapshot, r.collection);
+  const texts = await ctx.resources.feedTexts(ctx.snapshot, r);
   const dead = await dav.deps.content.resources.deadProperties(ctx.snapshot, r);
   const nameProp = dead.find((d) => d.ns === 'DAV:' && d.name === 'displayname');
   const name = nameProp ? textOf(JSON.parse(nameProp.value) as XmlElement) : undefined;

@@ -15,7 +15,7 @@ export async function floatingTimezone(target: Resource, ctx: DavContext, root: 
   const inRequest = child(root, NS.CALDAV, 'timezone');
   if (inRequest) return textOf(inRequest);
   if (target.type !== 'collection' && target.type !== 'object') return undefined;
-  const collection: Resource = { type: 'collection', path: target.collection.path, collection: target.collection };
+  const collection: Resource = { type: 'collection', path: target.collection.path, collection: target.collection, access: target.access };
   const dead = await ctx.resources.deadProperties(ctx.snapshot, collection);
   const tz = dead.find((d) => d.ns === NS.CALDAV && d.name === 'calendar-timezone');
   return tz ? textOf(JSON.parse(tz.value) as XmlElement) : undefined;

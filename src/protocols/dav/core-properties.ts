@@ -3,11 +3,11 @@
  * principal-collection-set), RFC 5397 (current-user-principal), RFC 4331 (quota) and
  * RFC 6578 (sync-token), plus CalendarServer's getctag.
  */
-import { privilegesOn } from '../../services/access.js';
+import type { Privilege } from '../../services/access.js';
 import { USER_PRINCIPALS_PATH, principalPath } from '../../services/context.js';
-import type { Resource } from '../../services/resources.js';
+import { ResourceService, type Resource } from '../../services/resources.js';
 import type { LiveProperty, PropContext } from './properties.js';
-import { el, NS, type XmlNode } from './xml.js';
+import { el, NS, type XmlElement, type XmlNode } from './xml.js';
 
 export interface ReportInfo {
   ns: string;
@@ -19,9 +19,10 @@ export const isCollection = (r: Resource): boolean => r.type !== 'object';
 
 const hrefNode = (ctx: PropContext, path: string): XmlNode[] => [el(NS.DAV, 'href', [ctx.hrefs.href(path)])];
 
-function ownerPath(r: Resource, ctx: PropContext): string | null {
+async function ownerPath(r: Resource, ctx: PropContext): Promise<string | null> {
   if (r.type === 'collection' || r.type === 'object') {
-    return r.collection.ownerId === ctx.principal.user.id ? principalPath(ctx.principal.user.name) : null;
+    const name = await ctx.resources.userName(ctx.snapshot, r.collection.ownerId);
+    return name ? principalPath(name) : null;
   }
   if (r.type === 'principal') return principalPath(r.user.name);
   return null;
@@ -57,31 +58,23 @@ function created(r: Resource): number | null {
   return null;
 }
 
-const PRIVILEGE_ELEMENTS: Record<string, [string, string][]> = {
-  read: [[NS.DAV, 'read'], [NS.CALDAV, 'read-free-busy'], [NS.DAV, 'read-current-user-privilege-set']],
-  'write-content': [[NS.DAV, 'write-content']],
-  'write-properties': [[NS.DAV, 'write-properties']],
-  bind: [[NS.DAV, 'bind']],
-  unbind: [[NS.DAV, 'unbind']],
-  'read-acl': [[NS.DAV, 'read-acl']],
-};
+/** The element of each privilege (RFC 3744 §3; CALDAV:read-free-busy, RFC 4791 §6.1.1). */
+export function privilegeElement(p: Privilege): XmlElement {
+  return el(p === 'read-free-busy' ? NS.CALDAV : NS.DAV, p);
+}
 
-function currentPrivileges(r: Resource, ctx: PropContext): XmlNode[] {
-  let privileges: readonly string[];
-  if (r.type === 'collection' || r.type === 'object') privileges = privilegesOn(ctx.principal, r.collection.ownerId);
-  else privileges = ['read'];
-  const names = privileges.flatMap((p) => PRIVILEGE_ELEMENTS[p] ?? []);
-  if (privileges.length === 6) names.push([NS.DAV, 'write'], [NS.DAV, 'all']);
-  return names.map(([ns, name]) => el(NS.DAV, 'privilege', [el(ns, name)]));
+function currentPrivileges(r: Resource): XmlNode[] {
+  const held: readonly Privilege[] = r.type === 'collection' || r.type === 'object' ? [...r.access.privileges] : ['read', 'read-current-user-privilege-set'];
+  return held.map((p) => el(NS.DAV, 'privilege', [privilegeElement(p)]));
 }
 
 export function coreProperties(reports: () => ReportInfo[]): LiveProperty[] {
   const prop = (name: string, allprop: boolean, get: LiveProperty['get'], ns: string = NS.DAV): LiveProperty => ({ ns, name, protected: true, allprop, get });
   return [
     prop('resourcetype', true, (r) => resourceType(r)),
-    prop('getetag', true, (r) => (r.type === 'object' ? [`"${r.object.etag}"`] : null)),
+    prop('getetag', true, (r) => (r.type === 'object' ? [`"${ResourceService.visibleEtag(r)}"`] : null)),
     prop('getcontenttype', true, (r) => (r.type === 'object' ? [r.object.contentType] : null)),
-    prop('getcontentlength', true, (r) => (r.type === 'object' ? [String(r.object.size)] : null)),
+    prop('getcontentlength', true, (r) => (r.type === 'object' && !ResourceService.hidesDetails(r) ? [String(r.object.size)] : null)),
     prop('getlastmodified', true, (r) => {
       const t = modified(r);
       return t === null ? null : [new Date(t).toUTCString()];
@@ -91,14 +84,14 @@ export function coreProperties(reports: () => ReportInfo[]): LiveProperty[] {
       return t === null ? null : [new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z')];
     }),
     { ns: NS.DAV, name: 'displayname', protected: false, allprop: true, get: (r) => (r.type === 'principal' ? [r.user.name] : null) },
-    prop('current-user-principal', false, (_r, ctx) => hrefNode(ctx, principalPath(ctx.principal.user.name))),
+    prop('current-user-principal', false, (_r, ctx) => (ctx.principal.user ? hrefNode(ctx, principalPath(ctx.principal.user.name)) : [el(NS.DAV, 'unauthenticated')])),
     prop('principal-URL', false, (r, ctx) => (r.type === 'principal' ? hrefNode(ctx, r.path) : null)),
     prop('principal-collection-set', false, (_r, ctx) => hrefNode(ctx, USER_PRINCIPALS_PATH)),
-    prop('owner', false, (r, ctx) => {
-      const p = ownerPath(r, ctx);
+    prop('owner', false, async (r, ctx) => {
+      const p = await ownerPath(r, ctx);
       return p ? hrefNode(ctx, p) : [];
     }),
-    prop('current-user-privilege-set', false, (r, ctx) => currentPrivileges(r, ctx)),
+    prop('current-user-privilege-set', false, (r) => currentPrivileges(r)),
     prop('supported-report-set', false, (r) =>
       reports()
         .filter((rep) => rep.appliesTo(r))

@@ -7,7 +7,7 @@ import { ReefknotError } from '../../domain/errors.js';
 import type { CalendarLimits } from '../../domain/ical/limits.js';
 import type { ContentService } from '../../services/content.js';
 import type { CopyMoveService } from '../../services/copy-move.js';
-import type { Resource } from '../../services/resources.js';
+import { ResourceService, type Resource } from '../../services/resources.js';
 import { getPreconditionFails, notModified, writePreconditions } from './conditional.js';
 import type { ReportInfo } from './core-properties.js';
 import { DavError, renderDavError, toDavError } from './errors.js';
@@ -115,13 +115,14 @@ export class DavProtocol {
     return this.read(req, async (ctx) => {
       const r = await this.deps.content.resources.require(ctx.snapshot, req.principal, req.path);
       if (r.type === 'object') {
-        const row = await this.deps.content.resources.content(ctx.snapshot, r);
+        const etag = ResourceService.visibleEtag(r);
         const headers: Record<string, string> = {
-          etag: `"${row.etag}"`, 'content-type': row.contentType, 'last-modified': new Date(row.modifiedAt).toUTCString(),
+          etag: `"${etag}"`, 'content-type': r.object.contentType, 'last-modified': new Date(r.object.modifiedAt).toUTCString(),
         };
-        if (getPreconditionFails(req.headers, row.etag)) throw new ReefknotError('precondition-failed', 'If-Match failed');
-        if (notModified(req.headers, row.etag)) return { status: 304, headers };
-        return { status: 200, headers, body: row.content };
+        if (getPreconditionFails(req.headers, etag)) throw new ReefknotError('precondition-failed', 'If-Match failed');
+        if (notModified(req.headers, etag)) return { status: 304, headers };
+        const body = ResourceService.hidesDetails(r) ? await this.deps.content.resources.visibleText(ctx.snapshot, r) : (await this.deps.content.resources.content(ctx.snapshot, r)).content;
+        return { status: 200, headers, body };
       }
       if (r.type === 'collection' && this.ext.getCollection) {
         const res = await this.ext.getCollection(r, ctx);

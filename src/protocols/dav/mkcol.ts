@@ -3,6 +3,7 @@
  * collection with initial properties, all-or-nothing.
  */
 import { ReefknotError } from '../../domain/errors.js';
+import { OWNER_ACCESS } from '../../services/resources.js';
 import type { DavProtocol } from './handler.js';
 import { DavError } from './errors.js';
 import type { DavRequest, DavResponse } from './http-types.js';
@@ -41,7 +42,8 @@ export async function createCollection(req: DavRequest, dav: DavProtocol, method
   const instructions = root ? readInstructions(root, ['set']) : [];
   const placeholder = {
     type: 'collection' as const, path: req.path,
-    collection: { id: 0, path: req.path, parentId: null, ownerId: req.principal.user.id, kind: 'calendar' as const, components: [], revision: 0, createdAt: 0, modifiedAt: 0 },
+    collection: { id: 0, path: req.path, parentId: null, ownerId: req.principal.user?.id ?? 0, kind: 'calendar' as const, components: [], revision: 0, createdAt: 0, modifiedAt: 0 },
+    access: OWNER_ACCESS,
   };
   const plan = planUpdate(dav.deps.registry, instructions, placeholder, true);
   const kind = kindFromResourceType(plan.resourceType, method);

@@ -51,13 +51,13 @@ async function run(root: XmlElement, target: Resource, ctx: DavContext, dav: Dav
     const changes = await ctx.resources.changesSince(ctx.snapshot, collection, since);
     const shown = req.limit === null ? changes : changes.slice(0, req.limit);
     for (const c of shown) {
-      const path = collection.path + c.name;
-      if (c.object) responses.push(await dav.propfind.response({ type: 'object', path, collection, object: c.object }, req.props, ctx));
+      const path = target.path + c.name;
+      if (c.object) responses.push(await dav.propfind.response({ type: 'object', path, collection, object: c.object, access: target.access }, req.props, ctx));
       else responses.push(el(NS.DAV, 'response', [el(NS.DAV, 'href', [ctx.hrefs.href(path)]), el(NS.DAV, 'status', [statusLine(404)])]));
     }
     if (shown.length < changes.length) {
       revision = Math.max(since, ...shown.map((c) => c.revision));
-      responses.push(el(NS.DAV, 'response', [el(NS.DAV, 'href', [ctx.hrefs.href(collection.path)]), el(NS.DAV, 'status', [statusLine(507)]),
+      responses.push(el(NS.DAV, 'response', [el(NS.DAV, 'href', [ctx.hrefs.href(target.path)]), el(NS.DAV, 'status', [statusLine(507)]),
         el(NS.DAV, 'error', [el(NS.DAV, 'number-of-matches-within-limits')])]));
     }
   }

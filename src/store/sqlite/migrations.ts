@@ -86,4 +86,39 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX instances_range ON instances(collection_id, long, start);
   CREATE INDEX instances_object ON instances(object_id);
   `,
+  // 3: access control: ACEs per collection, calendar shares, calendar proxies, object class.
+  `
+  ALTER TABLE objects ADD COLUMN classification TEXT NOT NULL DEFAULT 'PUBLIC';
+  CREATE TABLE grants (
+    id INTEGER PRIMARY KEY,
+    collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+    principal TEXT NOT NULL,
+    privileges TEXT NOT NULL,
+    deny INTEGER NOT NULL DEFAULT 0,
+    origin TEXT NOT NULL,
+    position INTEGER NOT NULL
+  );
+  CREATE INDEX grants_collection ON grants(collection_id, position);
+  CREATE INDEX grants_principal ON grants(principal);
+  CREATE TABLE shares (
+    id INTEGER PRIMARY KEY,
+    collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+    sharee_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    access TEXT NOT NULL,
+    status TEXT NOT NULL,
+    bind_name TEXT,
+    summary TEXT NOT NULL DEFAULT '',
+    uid TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    UNIQUE (collection_id, sharee_id)
+  );
+  CREATE UNIQUE INDEX shares_bind ON shares(sharee_id, bind_name) WHERE bind_name IS NOT NULL;
+  CREATE TABLE proxies (
+    owner_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    proxy_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    write INTEGER NOT NULL,
+    PRIMARY KEY (owner_id, proxy_id)
+  );
+  CREATE INDEX proxies_proxy ON proxies(proxy_id);
+  `,
 ];

@@ -1,5 +1,5 @@
 /** StoreTx over one better-sqlite3 connection: prepared statements, rows mapped to store types. */
-import type Database from 'better-sqlite3';
+import { SqliteAccessTx } from './sqlite-access.js';
 import type { CalendarComponentType } from '../../domain/ical/analyse.js';
 import { NO_LIMIT } from '../../domain/recurrence/time-index.js';
 import type {
@@ -16,14 +16,14 @@ interface CollectionRecord {
   components: string; revision: number; created_at: number; modified_at: number;
 }
 interface ObjectRecord {
-  collection_id: number; name: string; etag: string; content_type: string; size: number;
+  collection_id: number; name: string; classification: string; etag: string; content_type: string; size: number;
   uid: string | null; component: string | null; created_at: number; modified_at: number; content?: Buffer;
 }
 
 /** Instances longer than this go to a second, small scan, so short ones can be found by start alone. */
 const LONG_SPAN_MS = 7 * 86_400_000;
 
-const META_COLUMNS = 'collection_id, name, etag, content_type, size, uid, component, created_at, modified_at';
+const META_COLUMNS = 'collection_id, name, classification, etag, content_type, size, uid, component, created_at, modified_at';
 
 const toUser = (r: UserRecord): UserRow => ({
   id: r.id, name: r.name, passwordHash: r.password_hash, type: r.type as UserType, disabled: r.disabled !== 0,
@@ -35,33 +35,11 @@ const toCollection = (r: CollectionRecord): CollectionRow => ({
   revision: r.revision, createdAt: r.created_at, modifiedAt: r.modified_at,
 });
 const toMeta = (r: ObjectRecord): ObjectMeta => ({
-  collectionId: r.collection_id, name: r.name, etag: r.etag, contentType: r.content_type, size: r.size,
+  collectionId: r.collection_id, name: r.name, classification: r.classification as ObjectMeta['classification'], etag: r.etag, contentType: r.content_type, size: r.size,
   uid: r.uid, componentType: r.component, createdAt: r.created_at, modifiedAt: r.modified_at,
 });
 
-export class SqliteTx implements StoreTx {
-  private readonly statements = new Map<string, Database.Statement>();
-
-  constructor(private readonly db: Database.Database) {}
-
-  private st(sql: string): Database.Statement {
-    let s = this.statements.get(sql);
-    if (!s) {
-      s = this.db.prepare(sql);
-      this.statements.set(sql, s);
-    }
-    return s;
-  }
-  private get<T>(sql: string, ...params: unknown[]): T | undefined {
-    return this.st(sql).get(...params) as T | undefined;
-  }
-  private all<T>(sql: string, ...params: unknown[]): T[] {
-    return this.st(sql).all(...params) as T[];
-  }
-  private run(sql: string, ...params: unknown[]): Database.RunResult {
-    return this.st(sql).run(...params);
-  }
-
+export class SqliteTx extends SqliteAccessTx implements StoreTx {
   // Users ------------------------------------------------------------------------------------
   async createUser(u: { name: string; passwordHash: string; type: UserType; quotaBytes: number | null; now: number }): Promise<UserRow> {
     const r = this.run('INSERT INTO users (name, password_hash, type, quota_bytes, created_at) VALUES (?, ?, ?, ?, ?)',
@@ -165,18 +143,18 @@ export class SqliteTx implements StoreTx {
     const t = s?.timeIndex ?? null;
     const values = [o.etag, o.contentType, o.content.length, o.content, s?.uid ?? null, s?.componentType ?? null,
       s?.recurring ? 1 : 0, s?.firstStart ?? null, s?.lastEnd ?? null, s?.organizer ?? null, JSON.stringify(s?.attendees ?? []),
-      t && t.coveredFrom > -NO_LIMIT ? t.coveredFrom : null, t && t.coveredUntil < NO_LIMIT ? t.coveredUntil : null, o.now];
+      t && t.coveredFrom > -NO_LIMIT ? t.coveredFrom : null, t && t.coveredUntil < NO_LIMIT ? t.coveredUntil : null, s?.classification ?? 'PUBLIC', o.now];
     let id: number;
     if (old) {
       this.run(`UPDATE objects SET etag = ?, content_type = ?, size = ?, content = ?, uid = ?, component = ?, recurring = ?,
-        first_start = ?, last_end = ?, organizer = ?, attendees = ?, covered_from = ?, covered_until = ?, modified_at = ?
+        first_start = ?, last_end = ?, organizer = ?, attendees = ?, covered_from = ?, covered_until = ?, classification = ?, modified_at = ?
         WHERE collection_id = ? AND name = ?`, ...values, collectionId, o.name);
       this.run('DELETE FROM instances WHERE object_id = ?', old.id);
       id = old.id;
     } else {
       id = Number(this.run(`INSERT INTO objects (etag, content_type, size, content, uid, component, recurring, first_start, last_end,
-        organizer, attendees, covered_from, covered_until, modified_at, collection_id, name, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, ...values, collectionId, o.name, o.now).lastInsertRowid);
+        organizer, attendees, covered_from, covered_until, classification, modified_at, collection_id, name, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, ...values, collectionId, o.name, o.now).lastInsertRowid);
     }
     for (const span of t?.spans ?? []) {
       this.run('INSERT INTO instances (object_id, collection_id, long, start, end) VALUES (?, ?, ?, ?, ?)',
