@@ -7,6 +7,7 @@ import { ReefknotError } from '../domain/errors.js';
 import { registerDataCommands } from './data-commands.js';
 import { registerServeCommands } from './serve-command.js';
 import { registerUserCommands } from './user-commands.js';
+import { registerShareCommands } from './share-commands.js';
 
 export function buildProgram(): Command {
   const program = new Command('reefknot')
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerServeCommands(program);
   registerUserCommands(program);
   registerDataCommands(program);
+  registerShareCommands(program);
   return program;
 }
 

@@ -7,6 +7,7 @@ import { ContentService } from '../services/content.js';
 import { CopyMoveService } from '../services/copy-move.js';
 import { CalendarQueryService } from '../services/calendar-query.js';
 import { UserService } from '../services/users.js';
+import { SharingService } from '../services/sharing.js';
 import { buildCaldav } from '../protocols/caldav/index.js';
 import { Hrefs } from '../protocols/dav/paths.js';
 import type { DavProtocol } from '../protocols/dav/handler.js';
@@ -17,6 +18,7 @@ export interface App {
   store: Store;
   users: UserService;
   content: ContentService;
+  sharing: SharingService;
   context: ServiceContext;
   /** Built once the public URL is known (the port may be chosen at listen time). */
   dav(baseUrl: string): DavProtocol;
@@ -35,7 +37,7 @@ export function buildApp(config: ServerConfig, store: Store = openStore(config))
   const copyMove = new CopyMoveService(context, content);
   const calendarQuery = new CalendarQueryService(context, content.resources);
   return {
-    config, store, users, content, context,
+    config, store, users, content, context, sharing: new SharingService(context),
     dav: (baseUrl: string) => {
       const url = new URL(baseUrl);
       const hrefs = new Hrefs(url.pathname.replace(/\/$/, ''), url.origin);
