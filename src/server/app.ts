@@ -8,6 +8,8 @@ import { CopyMoveService } from '../services/copy-move.js';
 import { CalendarQueryService } from '../services/calendar-query.js';
 import { UserService } from '../services/users.js';
 import { SharingService } from '../services/sharing.js';
+import { AclService } from '../services/acl.js';
+import { ProxyService } from '../services/proxies.js';
 import { buildCaldav } from '../protocols/caldav/index.js';
 import { Hrefs } from '../protocols/dav/paths.js';
 import type { DavProtocol } from '../protocols/dav/handler.js';
@@ -41,7 +43,7 @@ export function buildApp(config: ServerConfig, store: Store = openStore(config))
     dav: (baseUrl: string) => {
       const url = new URL(baseUrl);
       const hrefs = new Hrefs(url.pathname.replace(/\/$/, ''), url.origin);
-      return buildCaldav({ content, copyMove, calendarQuery, hrefs, limits: config.limits, maxXmlBytes: 1024 * 1024 });
+      return buildCaldav({ content, copyMove, calendarQuery, acl: new AclService(context, content.resources), proxies: new ProxyService(context), hrefs, limits: config.limits, maxXmlBytes: 1024 * 1024 });
     },
   };
 }

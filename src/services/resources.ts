@@ -32,6 +32,8 @@ export type Resource =
   | { type: 'principals'; path: string }
   | { type: 'user-principals'; path: string }
   | { type: 'principal'; path: string; user: UserRow }
+  /** CalendarServer's calendar-proxy-read / calendar-proxy-write group of a user. */
+  | { type: 'proxy-group'; path: string; owner: UserRow; write: boolean }
   | { type: 'homes'; path: string }
   | { type: 'collection'; path: string; collection: CollectionRow; access: Access }
   | { type: 'object'; path: string; collection: CollectionRow; object: ObjectMeta; access: Access };
@@ -44,6 +46,9 @@ export function splitPath(path: string): { parent: string; name: string } {
 }
 
 export const asCollectionPath = (path: string): string => (path.endsWith('/') ? path : `${path}/`);
+
+export const PROXY_READ = 'calendar-proxy-read';
+export const PROXY_WRITE = 'calendar-proxy-write';
 
 const forbidden = (): ReefknotError => new ReefknotError('forbidden', 'You do not have access to this resource');
 
@@ -78,10 +83,13 @@ export class ResourceService {
   /** Principals are visible to every signed-in user (their addresses are how people invite them). */
   private async resolvePrincipal(tx: StoreTx, principal: Principal, path: string): Promise<Resource | null> {
     if (!principal.user) throw forbidden();
-    const rest = path.slice(USER_PRINCIPALS_PATH.length).replace(/\/$/, '');
-    if (rest.includes('/')) return null;
-    const user = rest === principal.user.name ? principal.user : await tx.getUserByName(rest);
-    return user ? { type: 'principal', path: principalPath(user.name), user } : null;
+    const [name, group, ...more] = path.slice(USER_PRINCIPALS_PATH.length).replace(/\/$/, '').split('/');
+    if (!name || more.length > 0) return null;
+    const user = name === principal.user.name ? principal.user : await tx.getUserByName(name);
+    if (!user) return null;
+    if (group === undefined) return { type: 'principal', path: principalPath(user.name), user };
+    if (group !== PROXY_READ && group !== PROXY_WRITE) return null;
+    return { type: 'proxy-group', path: `${principalPath(user.name)}${group}/`, owner: user, write: group === PROXY_WRITE };
   }
 
   private async locate(tx: StoreTx, principal: Principal, path: string): Promise<Located | null> {
@@ -155,6 +163,8 @@ export class ResourceService {
       }
       case 'collection':
         return this.members(tx, principal, r);
+      case 'principal':
+        return [PROXY_READ, PROXY_WRITE].map((g): Resource => ({ type: 'proxy-group', path: `${r.path}${g}/`, owner: r.user, write: g === PROXY_WRITE }));
       default:
         return [];
     }

@@ -8,6 +8,10 @@ import { DavProtocol, type ReportHandler } from '../dav/handler.js';
 import type { Hrefs } from '../dav/paths.js';
 import { PropertyRegistry } from '../dav/properties.js';
 import { syncCollectionReport } from '../dav/sync-collection.js';
+import { aclMethod, aclProperties } from '../dav/acl.js';
+import type { AclService } from '../../services/acl.js';
+import type { ProxyService } from '../../services/proxies.js';
+import { patchProxyGroup, proxyProperties } from './proxy-properties.js';
 import { calendarFeed, mkcalendar } from './mkcalendar.js';
 import { caldavCheckedProperties, caldavProperties } from './properties.js';
 import { caldavReports } from './reports.js';
@@ -16,6 +20,8 @@ export interface CaldavDeps {
   content: ContentService;
   copyMove: CopyMoveService;
   calendarQuery: CalendarQueryService;
+  acl: AclService;
+  proxies: ProxyService;
   hrefs: Hrefs;
   limits: CalendarLimits;
   maxXmlBytes: number;
@@ -23,13 +29,14 @@ export interface CaldavDeps {
 
 export function buildCaldav(deps: CaldavDeps): DavProtocol {
   const reports: ReportHandler[] = [...caldavReports(deps.calendarQuery), syncCollectionReport];
-  const registry = new PropertyRegistry().add(...coreProperties(() => reports), ...caldavProperties()).addChecked(...caldavCheckedProperties());
+  const registry = new PropertyRegistry().add(...coreProperties(() => reports), ...caldavProperties(), ...aclProperties(deps.acl), ...proxyProperties(deps.proxies)).addChecked(...caldavCheckedProperties());
   let dav: DavProtocol;
   dav = new DavProtocol({ ...deps, registry }, {
     davClasses: ['1', '3', 'access-control', 'calendar-access', 'extended-mkcol'],
-    methods: { MKCALENDAR: (req, d) => mkcalendar(req, d) },
+    methods: { MKCALENDAR: (req, d) => mkcalendar(req, d), ACL: aclMethod(deps.acl) },
     reports,
     getCollection: (r, ctx) => calendarFeed(r, ctx, dav),
+    patchOther: async (req, target, root, d) => (target.type === 'proxy-group' ? patchProxyGroup(req, d, target, root, deps.proxies) : null),
   });
   return dav;
 }

@@ -36,6 +36,8 @@ function resourceType(r: Resource): XmlNode[] {
       return [];
     case 'principal':
       return [el(NS.DAV, 'collection'), el(NS.DAV, 'principal')];
+    case 'proxy-group':
+      return [el(NS.DAV, 'principal'), el(NS.CS, r.write ? 'calendar-proxy-write' : 'calendar-proxy-read')];
     case 'collection':
       if (r.collection.kind === 'calendar') return [el(NS.DAV, 'collection'), el(NS.CALDAV, 'calendar')];
       if (r.collection.kind === 'inbox') return [el(NS.DAV, 'collection'), el(NS.CALDAV, 'schedule-inbox')];
@@ -83,9 +85,12 @@ export function coreProperties(reports: () => ReportInfo[]): LiveProperty[] {
       const t = created(r);
       return t === null ? null : [new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z')];
     }),
-    { ns: NS.DAV, name: 'displayname', protected: false, allprop: true, get: (r) => (r.type === 'principal' ? [r.user.name] : null) },
+    {
+      ns: NS.DAV, name: 'displayname', protected: false, allprop: true,
+      get: (r) => (r.type === 'principal' ? [r.user.name] : r.type === 'proxy-group' ? [`${r.owner.name} (${r.write ? 'write' : 'read'} delegates)`] : null),
+    },
     prop('current-user-principal', false, (_r, ctx) => (ctx.principal.user ? hrefNode(ctx, principalPath(ctx.principal.user.name)) : [el(NS.DAV, 'unauthenticated')])),
-    prop('principal-URL', false, (r, ctx) => (r.type === 'principal' ? hrefNode(ctx, r.path) : null)),
+    prop('principal-URL', false, (r, ctx) => (r.type === 'principal' || r.type === 'proxy-group' ? hrefNode(ctx, r.path) : null)),
     prop('principal-collection-set', false, (_r, ctx) => hrefNode(ctx, USER_PRINCIPALS_PATH)),
     prop('owner', false, async (r, ctx) => {
       const p = await ownerPath(r, ctx);

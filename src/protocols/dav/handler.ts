@@ -34,6 +34,8 @@ export interface DavExtensions {
   davClasses: string[];
   methods: Record<string, MethodHandler>;
   reports: ReportHandler[];
+  /** PROPPATCH of resources the store does not hold (principal groups), or null for the default. */
+  patchOther?: (req: DavRequest, target: Resource, root: XmlElement, dav: DavProtocol) => Promise<DavResponse | null>;
   /** Answers GET on a collection (a calendar feed), or null for the default listing. */
   getCollection?: (r: Resource & { type: 'collection' }, ctx: DavContext) => Promise<DavResponse | null>;
 }
@@ -170,8 +172,12 @@ export class DavProtocol {
     if (!root || root.ns !== NS.DAV || root.name !== 'propertyupdate') {
       throw new ReefknotError('bad-request', 'The PROPPATCH body must be a DAV:propertyupdate element');
     }
-    const instructions = readInstructions(root, ['set', 'remove']);
     const target = await this.read(req, (ctx) => this.deps.content.resources.require(ctx.snapshot, req.principal, req.path));
+    if (target.type !== 'collection' && target.type !== 'object' && this.ext.patchOther) {
+      const handled = await this.ext.patchOther(req, target, root, this);
+      if (handled) return handled;
+    }
+    const instructions = readInstructions(root, ['set', 'remove']);
     const plan = planUpdate(this.deps.registry, instructions, target, false);
     const href = el(NS.DAV, 'href', [this.deps.hrefs.href(target.path)]);
     if (plan.failures.length > 0) return multistatus([el(NS.DAV, 'response', [href, ...failurePropstats(plan)])]);
