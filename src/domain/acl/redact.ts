@@ -36,13 +36,13 @@ export function redactInPlace(calendar: Component): boolean {
   let changed = false;
   for (const c of calendar.getAllSubcomponents()) {
     if (c.name === 'vtimezone' || classificationOf(c) === 'PUBLIC') continue;
-    for (const p of c.getAllProperties()) {
+    for (const p of [...c.getAllProperties()]) {
       if (!KEPT.has(p.name)) {
         c.removeProperty(p);
         changed = true;
       }
     }
-    for (const sub of c.getAllSubcomponents()) {
+    for (const sub of [...c.getAllSubcomponents()]) {
       c.removeSubcomponent(sub);
       changed = true;
     }
