@@ -6,7 +6,7 @@
 import { ReefknotError } from '../domain/errors.js';
 import type { CalendarComponentType } from '../domain/ical/analyse.js';
 import type { CollectionRow, DeadProperty, StoreTx } from '../store/types.js';
-import type { Principal } from './access.js';
+import { requirePrivilege, type Principal } from './access.js';
 import type { ServiceContext } from './context.js';
 import { checkQuota, etagOf, prepareCalendarObject } from './calendar-objects.js';
 import { ResourceService, snapshotOf, splitPath, type Resource } from './resources.js';
@@ -102,12 +102,24 @@ export class ContentService {
       this.resources.check(principal, target, 'unbind');
       refuseHidden(target);
       await tx.deleteObject(target.collection.id, target.object.name, this.ctx.now());
+    } else if (target.type === 'collection' && target.path !== target.collection.path && principal.user) {
+      // A calendar shared with the requester, reached through their home: removing it there
+      // ends the share; the owner's calendar stays.
+      const share = await tx.getShare(target.collection.id, principal.user.id);
+      if (share) await tx.deleteShare(share.id);
     } else if (target.type === 'collection' && target.collection.kind !== 'home' && target.collection.kind !== 'inbox' && target.collection.kind !== 'outbox') {
-      this.resources.check(principal, target, 'unbind');
+      // RFC 3744 §7.1.2: deleting a member needs DAV:unbind on the collection that holds it.
+      await this.requireOnParent(tx, principal, target.collection, 'unbind');
       await tx.deleteCollection(target.collection.id);
     } else {
       throw new ReefknotError('forbidden', `${target.path} cannot be deleted`);
     }
+  }
+
+  async requireOnParent(tx: StoreTx, principal: Principal, collection: CollectionRow, privilege: 'bind' | 'unbind'): Promise<void> {
+    const parent = collection.parentId === null ? null : await tx.getCollectionById(collection.parentId);
+    if (!parent) throw new ReefknotError('forbidden', `${collection.path} cannot be removed`);
+    requirePrivilege((await this.resources.accessTo(tx, principal, parent)).privileges, privilege);
   }
 
   async makeCollection(principal: Principal, path: string, spec: NewCollectionSpec): Promise<CollectionRow> {

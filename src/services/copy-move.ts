@@ -4,7 +4,7 @@
  */
 import { ReefknotError } from '../domain/errors.js';
 import type { CollectionRow, StoreTx } from '../store/types.js';
-import type { Principal } from './access.js';
+import { requirePrivilege, type Principal } from './access.js';
 import type { ServiceContext } from './context.js';
 import { refuseHidden, type ContentService } from './content.js';
 import { asCollectionPath, OWNER_ACCESS, snapshotOf, splitPath, type Resource } from './resources.js';
@@ -46,6 +46,7 @@ export class CopyMoveService {
 
   private async copyObject(tx: StoreTx, src: Resource & { type: 'object' }, parent: CollectionRow, name: string, move: boolean): Promise<void> {
     refuseHidden(src);
+    if (move) requirePrivilege(src.access.privileges, 'unbind');
     const row = await this.content.resources.content(snapshotOf(tx), src);
     if (move && parent.kind === 'calendar' && src.collection.id === parent.id) {
       // A rename inside one calendar keeps its UID; drop the old name first so the UID check passes.
@@ -61,6 +62,7 @@ export class CopyMoveService {
       throw new ReefknotError('forbidden', 'A collection cannot be placed inside a calendar or scheduling collection');
     }
     if (opts.move) {
+      await this.content.requireOnParent(tx, principal, src, 'unbind');
       await tx.moveCollection(src.id, destPath, parent.id, this.ctx.now());
       return;
     }

@@ -8,6 +8,7 @@ import { DavProtocol, type ReportHandler } from '../dav/handler.js';
 import type { Hrefs } from '../dav/paths.js';
 import { PropertyRegistry } from '../dav/properties.js';
 import { syncCollectionReport } from '../dav/sync-collection.js';
+import { principalReports } from '../dav/principal-reports.js';
 import { aclMethod, aclProperties } from '../dav/acl.js';
 import type { AclService } from '../../services/acl.js';
 import type { ProxyService } from '../../services/proxies.js';
@@ -28,7 +29,7 @@ export interface CaldavDeps {
 }
 
 export function buildCaldav(deps: CaldavDeps): DavProtocol {
-  const reports: ReportHandler[] = [...caldavReports(deps.calendarQuery), syncCollectionReport];
+  const reports: ReportHandler[] = [...caldavReports(deps.calendarQuery), syncCollectionReport, ...principalReports()];
   const registry = new PropertyRegistry().add(...coreProperties(() => reports), ...caldavProperties(), ...aclProperties(deps.acl), ...proxyProperties(deps.proxies)).addChecked(...caldavCheckedProperties());
   let dav: DavProtocol;
   dav = new DavProtocol({ ...deps, registry }, {
