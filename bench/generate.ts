@@ -217,8 +217,10 @@ export function generateEvent(seed: number, i: number, edit = 0): GenEvent {
   if (r() < 0.4) props.push(`DESCRIPTION:${sentence(r, int(r, 8, 40))}`);
   if (r() < 0.3) props.push(`LOCATION:Room ${int(r, 1, 40)}\\, building ${pick(r, ['A', 'B', 'C'])}`);
   if (r() < 0.2) props.push(`CATEGORIES:${pick(r, WORDS).toUpperCase()}`);
-  if (r() < 0.05) props.push('STATUS:TENTATIVE');
-  if (transparent) props.push('TRANSP:TRANSPARENT');
+  // Overrides do not inherit from the master (RFC 5545 §3.8.4.4): they carry these themselves.
+  const shared = [...(r() < 0.05 ? ['STATUS:TENTATIVE'] : []), ...(transparent ? ['TRANSP:TRANSPARENT'] : [])];
+  props.push(...shared);
+  overrides.forEach((o) => o.push(...shared));
   if (kind >= 0.9 || r() < 0.25) props.push(...attendeeLines(r, i));
   const alarm = r() < 0.2 ? ['BEGIN:VALARM', 'ACTION:DISPLAY', 'DESCRIPTION:Reminder', 'TRIGGER:-PT15M', 'END:VALARM'] : [];
   const lines = [
