@@ -10,6 +10,7 @@ import { UserService } from '../services/users.js';
 import { SharingService } from '../services/sharing.js';
 import { AclService } from '../services/acl.js';
 import { ProxyService } from '../services/proxies.js';
+import { InvitationService } from '../services/invitations.js';
 import { buildCaldav } from '../protocols/caldav/index.js';
 import { Hrefs } from '../protocols/dav/paths.js';
 import type { DavProtocol } from '../protocols/dav/handler.js';
@@ -38,12 +39,14 @@ export function buildApp(config: ServerConfig, store: Store = openStore(config))
   const content = new ContentService(context);
   const copyMove = new CopyMoveService(context, content);
   const calendarQuery = new CalendarQueryService(context, content.resources);
+  const sharing = new SharingService(context);
+  const invitations = new InvitationService(context, sharing, content.resources);
   return {
-    config, store, users, content, context, sharing: new SharingService(context),
+    config, store, users, content, context, sharing,
     dav: (baseUrl: string) => {
       const url = new URL(baseUrl);
       const hrefs = new Hrefs(url.pathname.replace(/\/$/, ''), url.origin);
-      return buildCaldav({ content, copyMove, calendarQuery, acl: new AclService(context, content.resources), proxies: new ProxyService(context), hrefs, limits: config.limits, maxXmlBytes: 1024 * 1024 });
+      return buildCaldav({ content, copyMove, calendarQuery, acl: new AclService(context, content.resources), proxies: new ProxyService(context), invitations, hrefs, limits: config.limits, maxXmlBytes: 1024 * 1024 });
     },
   };
 }

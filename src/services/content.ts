@@ -102,6 +102,10 @@ export class ContentService {
       this.resources.check(principal, target, 'unbind');
       refuseHidden(target);
       await tx.deleteObject(target.collection.id, target.object.name, this.ctx.now());
+    } else if (target.type === 'notification') {
+      // Removing an invitation from one's notifications declines it.
+      const share = await tx.getShareByUid(target.uid);
+      if (share) await tx.upsertShare({ ...share, status: 'declined', bindName: null, now: this.ctx.now() });
     } else if (target.type === 'collection' && target.path !== target.collection.path && principal.user) {
       // A calendar shared with the requester, reached through their home: removing it there
       // ends the share; the owner's calendar stays.

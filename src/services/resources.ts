@@ -34,6 +34,9 @@ export type Resource =
   | { type: 'principal'; path: string; user: UserRow }
   /** CalendarServer's calendar-proxy-read / calendar-proxy-write group of a user. */
   | { type: 'proxy-group'; path: string; owner: UserRow; write: boolean }
+  /** CalendarServer's notification collection of a user, and the sharing invitations in it. */
+  | { type: 'notifications'; path: string; user: UserRow }
+  | { type: 'notification'; path: string; user: UserRow; uid: string }
   | { type: 'homes'; path: string }
   | { type: 'collection'; path: string; collection: CollectionRow; access: Access }
   | { type: 'object'; path: string; collection: CollectionRow; object: ObjectMeta; access: Access };
@@ -47,6 +50,7 @@ export function splitPath(path: string): { parent: string; name: string } {
 
 export const asCollectionPath = (path: string): string => (path.endsWith('/') ? path : `${path}/`);
 
+export const NOTIFICATIONS = 'notifications';
 export const PROXY_READ = 'calendar-proxy-read';
 export const PROXY_WRITE = 'calendar-proxy-write';
 
@@ -117,6 +121,14 @@ export class ResourceService {
     return remainder.includes('/') ? null : { collection, base: `${home}${bindName}/`, name: remainder };
   }
 
+  private async resolveNotification(tx: StoreTx, user: UserRow, name: string, deeper: boolean): Promise<Resource | null> {
+    const base = `${homePath(user.name)}${NOTIFICATIONS}/`;
+    if (name === '' && !deeper) return { type: 'notifications', path: base, user };
+    const uid = name.replace(/\.xml$/, '');
+    const share = deeper ? null : await tx.getShareByUid(uid);
+    return share && share.shareeId === user.id && share.status === 'pending' ? { type: 'notification', path: `${base}${uid}.xml`, user, uid } : null;
+  }
+
   async accessTo(tx: StoreTx, principal: Principal, collection: CollectionRow): Promise<Access> {
     if (principal.user?.id === collection.ownerId) return OWNER_ACCESS;
     const privileges = await privilegesOn(tx, principal, collection);
@@ -124,8 +136,9 @@ export class ResourceService {
   }
 
   private async resolveInHome(tx: StoreTx, principal: Principal, path: string): Promise<Resource | null> {
-    const ownerName = path.slice(HOMES_PATH.length).split('/')[0] ?? '';
+    const [ownerName = '', second, third, ...more] = path.slice(HOMES_PATH.length).split('/');
     const own = principal.user?.name === ownerName;
+    if (own && principal.user && second === NOTIFICATIONS) return this.resolveNotification(tx, principal.user, third ?? '', more.length > 0);
     const located = await this.locate(tx, principal, path);
     if (!located) {
       if (own) return null;
@@ -163,6 +176,9 @@ export class ResourceService {
       }
       case 'collection':
         return this.members(tx, principal, r);
+      case 'notifications':
+        return (await tx.listSharesFor(r.user.id)).filter((x) => x.status === 'pending')
+          .map((x): Resource => ({ type: 'notification', path: `${r.path}${x.uid}.xml`, user: r.user, uid: x.uid }));
       case 'principal':
         return [PROXY_READ, PROXY_WRITE].map((g): Resource => ({ type: 'proxy-group', path: `${r.path}${g}/`, owner: r.user, write: g === PROXY_WRITE }));
       default:
@@ -177,6 +193,7 @@ export class ResourceService {
       if (access.privileges.has('read') || access.privileges.has('read-free-busy')) out.push({ type: 'collection', path: r.path + c.path.slice(r.collection.path.length), collection: c, access });
     }
     if (r.collection.kind === 'home' && principal.user && r.collection.ownerId === principal.user.id) {
+      out.push({ type: 'notifications', path: `${r.path}${NOTIFICATIONS}/`, user: principal.user });
       for (const share of await tx.listSharesFor(principal.user.id)) {
         const c = share.status === 'accepted' && share.bindName ? await tx.getCollectionById(share.collectionId) : null;
         if (c && share.bindName) out.push({ type: 'collection', path: `${r.path}${share.bindName}/`, collection: c, access: await this.accessTo(tx, principal, c) });

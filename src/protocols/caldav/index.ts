@@ -13,6 +13,9 @@ import { aclMethod, aclProperties } from '../dav/acl.js';
 import type { AclService } from '../../services/acl.js';
 import type { ProxyService } from '../../services/proxies.js';
 import { patchProxyGroup, proxyProperties } from './proxy-properties.js';
+import type { InvitationService } from '../../services/invitations.js';
+import { getNotification, sharingPost, sharingProperties } from './sharing.js';
+import { DavError } from '../dav/errors.js';
 import { calendarFeed, mkcalendar } from './mkcalendar.js';
 import { caldavCheckedProperties, caldavProperties } from './properties.js';
 import { caldavReports } from './reports.js';
@@ -23,6 +26,7 @@ export interface CaldavDeps {
   calendarQuery: CalendarQueryService;
   acl: AclService;
   proxies: ProxyService;
+  invitations: InvitationService;
   hrefs: Hrefs;
   limits: CalendarLimits;
   maxXmlBytes: number;
@@ -30,13 +34,23 @@ export interface CaldavDeps {
 
 export function buildCaldav(deps: CaldavDeps): DavProtocol {
   const reports: ReportHandler[] = [...caldavReports(deps.calendarQuery), syncCollectionReport, ...principalReports()];
-  const registry = new PropertyRegistry().add(...coreProperties(() => reports), ...caldavProperties(), ...aclProperties(deps.acl), ...proxyProperties(deps.proxies)).addChecked(...caldavCheckedProperties());
+  const registry = new PropertyRegistry().add(...coreProperties(() => reports), ...caldavProperties(), ...aclProperties(deps.acl), ...proxyProperties(deps.proxies), ...sharingProperties(deps.invitations)).addChecked(...caldavCheckedProperties());
   let dav: DavProtocol;
   dav = new DavProtocol({ ...deps, registry }, {
-    davClasses: ['1', '3', 'access-control', 'calendar-access', 'extended-mkcol'],
-    methods: { MKCALENDAR: (req, d) => mkcalendar(req, d), ACL: aclMethod(deps.acl) },
+    davClasses: ['1', '3', 'access-control', 'calendar-access', 'extended-mkcol', 'calendar-proxy', 'calendarserver-sharing', 'resource-sharing'],
+    methods: {
+      MKCALENDAR: (req, d) => mkcalendar(req, d),
+      ACL: aclMethod(deps.acl),
+      POST: async (req, d) => {
+        const root = d.parseBody(req);
+        const handled = root ? await sharingPost(req, d, root, deps.invitations) : null;
+        if (!handled) throw new DavError(400, 'POST here takes a sharing request (CS:share, DAV:share-resource or CS:invite-reply)');
+        return handled;
+      },
+    },
     reports,
     getCollection: (r, ctx) => calendarFeed(r, ctx, dav),
+    getOther: (r, ctx) => getNotification(r, ctx, deps.invitations),
     patchOther: async (req, target, root, d) => (target.type === 'proxy-group' ? patchProxyGroup(req, d, target, root, deps.proxies) : null),
   });
   return dav;

@@ -30,12 +30,16 @@ async function ownerPath(r: Resource, ctx: PropContext): Promise<string | null> 
 
 export const syncToken = (collectionId: number, revision: number): string => `https://reefknot.org/ns/sync/${collectionId}-${revision}`;
 
-function resourceType(r: Resource): XmlNode[] {
+export function resourceType(r: Resource): XmlNode[] {
   switch (r.type) {
     case 'object':
       return [];
     case 'principal':
       return [el(NS.DAV, 'collection'), el(NS.DAV, 'principal')];
+    case 'notifications':
+      return [el(NS.DAV, 'collection'), el(NS.CS, 'notification')];
+    case 'notification':
+      return [];
     case 'proxy-group':
       return [el(NS.DAV, 'principal'), el(NS.CS, r.write ? 'calendar-proxy-write' : 'calendar-proxy-read')];
     case 'collection':
@@ -74,8 +78,8 @@ export function coreProperties(reports: () => ReportInfo[]): LiveProperty[] {
   const prop = (name: string, allprop: boolean, get: LiveProperty['get'], ns: string = NS.DAV): LiveProperty => ({ ns, name, protected: true, allprop, get });
   return [
     prop('resourcetype', true, (r) => resourceType(r)),
-    prop('getetag', true, (r) => (r.type === 'object' ? [`"${ResourceService.visibleEtag(r)}"`] : null)),
-    prop('getcontenttype', true, (r) => (r.type === 'object' ? [r.object.contentType] : null)),
+    prop('getetag', true, (r) => (r.type === 'object' ? [`"${ResourceService.visibleEtag(r)}"`] : r.type === 'notification' ? [`"${r.uid}"`] : null)),
+    prop('getcontenttype', true, (r) => (r.type === 'object' ? [r.object.contentType] : r.type === 'notification' ? ['application/xml; charset=utf-8'] : null)),
     prop('getcontentlength', true, (r) => (r.type === 'object' && !ResourceService.hidesDetails(r) ? [String(r.object.size)] : null)),
     prop('getlastmodified', true, (r) => {
       const t = modified(r);

@@ -36,6 +36,8 @@ export interface DavExtensions {
   reports: ReportHandler[];
   /** PROPPATCH of resources the store does not hold (principal groups), or null for the default. */
   patchOther?: (req: DavRequest, target: Resource, root: XmlElement, dav: DavProtocol) => Promise<DavResponse | null>;
+  /** Answers GET on resources the store does not hold (notifications), or null. */
+  getOther?: (r: Resource, ctx: DavContext) => Promise<DavResponse | null>;
   /** Answers GET on a collection (a calendar feed), or null for the default listing. */
   getCollection?: (r: Resource & { type: 'collection' }, ctx: DavContext) => Promise<DavResponse | null>;
 }
@@ -125,6 +127,10 @@ export class DavProtocol {
         if (notModified(req.headers, etag)) return { status: 304, headers };
         const body = ResourceService.hidesDetails(r) ? await this.deps.content.resources.visibleText(ctx.snapshot, r) : (await this.deps.content.resources.content(ctx.snapshot, r)).content;
         return { status: 200, headers, body };
+      }
+      if (r.type !== 'collection' && this.ext.getOther) {
+        const res = await this.ext.getOther(r, ctx);
+        if (res) return res;
       }
       if (r.type === 'collection' && this.ext.getCollection) {
         const res = await this.ext.getCollection(r, ctx);
