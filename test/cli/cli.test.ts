@@ -124,3 +124,42 @@ test('serve creates the first user, logs one JSON line per request, and stops cl
     rmSync(data, { recursive: true, force: true });
   }
 });
+
+test('share, shares and unshare take effect on a running server at the next request', async () => {
+  const data = fresh();
+  cli(data, ['user', 'add', 'alice', '--email', 'alice@example.com', '--password-stdin'], 'pw-alice\n');
+  cli(data, ['user', 'add', 'bob', '--email', 'bob@example.com', '--password-stdin'], 'pw-bob\n');
+  const child = spawn(process.execPath, [BIN, 'serve', '--data', data, '--listen', '127.0.0.1:0', '--log-level', 'silent'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+  try {
+    const deadline = Date.now() + 15_000;
+    while (!/listening on (\S+)\//.test(err) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const url = /listening on (\S+)\//.exec(err)?.[1] ?? '';
+    const asBob = () => fetch(`${url}/calendars/alice/calendar/`, { method: 'PROPFIND', headers: { depth: '0', authorization: `Basic ${Buffer.from('bob:pw-bob').toString('base64')}` } });
+    const anonymous = () => fetch(`${url}/calendars/alice/calendar/`);
+    assert.equal((await asBob()).status, 403);
+    const shared = cli(data, ['share', 'alice/calendar', '--with', 'bob', '--access', 'read']);
+    assert.equal(shared.code, 0, shared.err);
+    assert.match(shared.out, /appears at \/calendars\/bob\/alice-calendar\//);
+    assert.equal((await asBob()).status, 207, 'the running server sees the share at once');
+    assert.equal(cli(data, ['share', 'alice/calendar', '--with', 'public']).code, 0);
+    assert.equal((await anonymous()).status, 200);
+    const listed = cli(data, ['shares', 'alice']).out;
+    assert.match(listed, /alice\/calendar\twith bob\tread\taccepted/);
+    assert.match(listed, /alice\/calendar\twith public\tread\tactive/);
+    assert.match(cli(data, ['shares', 'bob']).out, /receives\talice\/calendar\tread\taccepted\tat \/calendars\/bob\/alice-calendar\//);
+    assert.equal(cli(data, ['unshare', 'alice/calendar', '--with', 'bob']).code, 0);
+    assert.equal(cli(data, ['unshare', 'alice/calendar', '--with', 'public']).code, 0);
+    assert.equal((await asBob()).status, 403, 'revoked for the next request');
+    assert.equal((await anonymous()).status, 401);
+    const bad = cli(data, ['share', 'alice/nope', '--with', 'bob']);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.err, /no calendar 'nope'/);
+    assert.notEqual(cli(data, ['share', 'alice/calendar', '--with', 'bob', '--access', 'everything']).code, 0);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    rmSync(data, { recursive: true, force: true });
+  }
+});

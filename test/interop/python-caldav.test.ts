@@ -47,3 +47,20 @@ test('python caldav: time-range search with and without expand, todo search, syn
   assert.equal(r.code, 0, `python_caldav_queries.py exited ${r.code}:\n${r.stderr.slice(-3000)}`);
   assert.match(r.stdout, /all steps passed/);
 });
+
+const SHARING = fileURLToPath(new URL('../../../test/interop/python_caldav_sharing.py', import.meta.url));
+
+test('python caldav: reads a calendar shared with its user, and cannot read one that is not', { timeout: 90_000 }, async (t) => {
+  if (!s) return missingPeer(t, 'python3-caldav (/usr/bin/python3 with module caldav)');
+  await s.app.users.create('owner', { addresses: ['owner@example.com'], password: passwordOf('owner') });
+  const put = await s.request('PUT', '/calendars/owner/calendar/standup.ics', { user: 'owner', headers: { 'content-type': 'text/calendar' },
+    body: 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:standup\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260110T090000Z\r\nDTEND:20260110T091500Z\r\nSUMMARY:Shared standup\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' });
+  assert.equal(put.status, 201);
+  await s.app.sharing.share('owner/calendar', { kind: 'user', name: 'alice' }, 'read');
+  const base = new URL('/', s.url).href;
+  const r = await run(PYTHON, [SHARING, base, 'alice', passwordOf('alice'), new URL('/calendars/owner/calendar/', s.url).href, new URL('/calendars/owner/tasks/', s.url).href], { timeoutMs: 60_000, env: { PYTHONUNBUFFERED: '1' } });
+  for (const line of r.stdout.split('\n')) if (line.trim()) t.diagnostic(line);
+  if (r.code !== 0) for (const line of r.stderr.split('\n')) if (line.trim()) t.diagnostic(`stderr: ${line}`);
+  assert.equal(r.code, 0, `python_caldav_sharing.py exited ${r.code}:\n${r.stderr.slice(-3000)}`);
+  assert.match(r.stdout, /all steps passed/);
+});
