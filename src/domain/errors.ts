@@ -23,7 +23,8 @@ export type ErrorKind =
   | 'too-many-attendees'
   | 'invalid-property'
   | 'cannot-overwrite'
-  | 'bad-destination';
+  | 'bad-destination'
+  | 'unique-scheduling-object';
 
 export class ReefknotError extends Error {
   constructor(

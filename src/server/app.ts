@@ -11,6 +11,9 @@ import { SharingService } from '../services/sharing.js';
 import { AclService } from '../services/acl.js';
 import { ProxyService } from '../services/proxies.js';
 import { InvitationService } from '../services/invitations.js';
+import { Delivery } from '../services/scheduling/deliver.js';
+import { ImplicitScheduling } from '../services/scheduling/implicit.js';
+import { OutboxService } from '../services/scheduling/outbox.js';
 import { buildCaldav } from '../protocols/caldav/index.js';
 import { Hrefs } from '../protocols/dav/paths.js';
 import type { DavProtocol } from '../protocols/dav/handler.js';
@@ -41,12 +44,15 @@ export function buildApp(config: ServerConfig, store: Store = openStore(config))
   const calendarQuery = new CalendarQueryService(context, content.resources);
   const sharing = new SharingService(context);
   const invitations = new InvitationService(context, sharing, content.resources);
+  const delivery = new Delivery(context, content.writer);
+  content.scheduling = new ImplicitScheduling(context, delivery);
+  const outbox = new OutboxService(context, delivery, content.resources);
   return {
     config, store, users, content, context, sharing,
     dav: (baseUrl: string) => {
       const url = new URL(baseUrl);
       const hrefs = new Hrefs(url.pathname.replace(/\/$/, ''), url.origin);
-      return buildCaldav({ content, copyMove, calendarQuery, acl: new AclService(context, content.resources), proxies: new ProxyService(context), invitations, hrefs, limits: config.limits, maxXmlBytes: 1024 * 1024 });
+      return buildCaldav({ content, copyMove, calendarQuery, acl: new AclService(context, content.resources), proxies: new ProxyService(context), invitations, outbox, hrefs, limits: config.limits, maxXmlBytes: 1024 * 1024 });
     },
   };
 }

@@ -43,6 +43,8 @@ export async function requesterOf(tx: StoreTx, principal: Principal): Promise<Re
 /** The ACEs of a collection in evaluation order: its own, then those inherited from its home. */
 export async function acesOf(tx: StoreTx, collection: CollectionRow, who: Requester): Promise<Ace[]> {
   const aces = ownerAces(collection.ownerId, who);
+  // RFC 6638 §6.1: anyone signed in may deliver scheduling messages to an inbox and ask its busy time.
+  if (collection.kind === 'inbox') aces.push({ principal: { kind: 'authenticated' }, privileges: ['schedule-deliver'], deny: false, protected: true });
   const own = async (c: CollectionRow, inheritedFrom?: string): Promise<void> => {
     for (const s of await tx.listSharesOf(c.id)) {
       if (s.status !== 'accepted') continue;

@@ -8,11 +8,13 @@ import type { CalendarComponentType } from '../domain/ical/analyse.js';
 import type { CollectionRow, DeadProperty, StoreTx } from '../store/types.js';
 import { requirePrivilege, type Principal } from './access.js';
 import type { ServiceContext } from './context.js';
-import { checkQuota, etagOf, prepareCalendarObject } from './calendar-objects.js';
+import { prepareCalendarObject } from './calendar-objects.js';
+import { ObjectWriter } from './object-writer.js';
+import type { ImplicitScheduling } from './scheduling/implicit.js';
 import { ResourceService, snapshotOf, splitPath, type Resource } from './resources.js';
 
 /** Called with the current state of the target (null: nothing there); throws to refuse. */
-export type Preconditions = (current: { etag: string | null; exists: boolean }) => void;
+export type Preconditions = (current: { etag: string | null; exists: boolean; scheduleTag?: string | null }) => void;
 
 export interface NewCollectionSpec {
   kind: 'calendar' | 'plain';
@@ -35,41 +37,42 @@ export function refuseHidden(r: Resource & { type: 'object' }): void {
 export class ContentService {
   readonly resources: ResourceService;
 
+  readonly writer: ObjectWriter;
+  /** Set once the scheduling service is built (it needs the writer this service owns). */
+  scheduling: ImplicitScheduling | null = null;
+
   constructor(private readonly ctx: ServiceContext) {
     this.resources = new ResourceService(ctx);
+    this.writer = new ObjectWriter(ctx);
   }
 
-  async put(principal: Principal, path: string, content: Buffer, contentType: string, pre: Preconditions): Promise<{ etag: string; created: boolean }> {
+  async put(principal: Principal, path: string, content: Buffer, contentType: string, pre: Preconditions): Promise<{ etag: string; created: boolean; scheduleTag: string | null; modified: boolean }> {
     return this.ctx.store.write(async (tx) => {
       const target = await this.resources.resolve(snapshotOf(tx), principal, path);
       if (target && target.type !== 'object') throw new ReefknotError('method-not-allowed', 'PUT cannot replace a collection');
       if (target?.type === 'object') refuseHidden(target);
-      pre({ etag: target?.type === 'object' ? target.object.etag : null, exists: target !== null });
+      pre({ etag: target?.type === 'object' ? target.object.etag : null, exists: target !== null, scheduleTag: target?.type === 'object' ? target.object.scheduleTag : null });
       const { parent, name } = splitPath(path);
       const collection = await this.parentCollection(tx, principal, parent, 'write-content');
-      return this.store(tx, collection, name, content, contentType);
+      return this.store(tx, principal, collection, name, content, contentType);
     });
   }
 
-  /** Stores `content` as `name` in `collection`, applying calendar rules when it is a calendar. */
-  async store(tx: StoreTx, collection: CollectionRow, name: string, content: Buffer, contentType: string): Promise<{ etag: string; created: boolean }> {
+  /** Stores a client's write, running implicit scheduling for calendar objects (RFC 6638 §3.2). */
+  async store(tx: StoreTx, principal: Principal, collection: CollectionRow, name: string, content: Buffer, contentType: string): Promise<{ etag: string; created: boolean; scheduleTag: string | null; modified: boolean }> {
     if (collection.kind === 'inbox' || collection.kind === 'outbox') {
       throw new ReefknotError('forbidden', 'Scheduling inbox and outbox contents are written by the server');
     }
-    const isCalendar = collection.kind === 'calendar';
-    if (isCalendar && !/^text\/calendar\b/i.test(contentType)) {
-      throw new ReefknotError('unsupported-media-type', `A calendar accepts text/calendar, not ${contentType || 'an untyped body'}`);
+    if (collection.kind !== 'calendar' || !this.scheduling) {
+      return { ...(await this.writer.write(tx, collection, name, content, contentType)), scheduleTag: null, modified: false };
     }
-    if (content.length > this.ctx.limits.maxResourceSize) {
-      throw new ReefknotError('too-large', `The resource is larger than the ${this.ctx.limits.maxResourceSize} bytes allowed`);
-    }
-    const summary = isCalendar ? await prepareCalendarObject(tx, this.ctx, collection, name, content) : null;
-    const old = await tx.getObjectMeta(collection.id, name);
-    await checkQuota(tx, collection.ownerId, content.length - (old?.size ?? 0));
-    const etag = etagOf(content);
-    const type = isCalendar ? 'text/calendar; charset=utf-8' : contentType || 'application/octet-stream';
-    const created = await tx.putObject(collection.id, { name, content, etag, contentType: type, summary, now: this.ctx.now() });
-    return { etag, created };
+    // Validate first, so scheduling never acts on data that would be refused.
+    await prepareCalendarObject(tx, this.ctx, collection, name, content);
+    const old = await tx.getObject(collection.id, name);
+    const text = content.toString('utf8');
+    const outcome = await this.scheduling.onWrite(tx, principal, collection, name, old ? old.content.toString('utf8') : null, text);
+    const stored = await this.writer.write(tx, collection, name, Buffer.from(outcome.text), contentType, outcome.scheduleTag);
+    return { ...stored, scheduleTag: outcome.scheduleTag, modified: outcome.text !== text };
   }
 
   /** The stored texts of every object in a calendar collection (for export). */
@@ -92,7 +95,7 @@ export class ContentService {
   async remove(principal: Principal, path: string, pre: Preconditions): Promise<void> {
     await this.ctx.store.write(async (tx) => {
       const target = await this.resources.require(snapshotOf(tx), principal, path);
-      pre({ etag: target.type === 'object' ? target.object.etag : null, exists: true });
+      pre({ etag: target.type === 'object' ? target.object.etag : null, exists: true, scheduleTag: target.type === 'object' ? target.object.scheduleTag : null });
       await this.removeResource(tx, principal, target);
     });
   }
@@ -101,6 +104,10 @@ export class ContentService {
     if (target.type === 'object') {
       this.resources.check(principal, target, 'unbind');
       refuseHidden(target);
+      if (target.collection.kind === 'calendar' && this.scheduling) {
+        const before = await tx.getObject(target.collection.id, target.object.name);
+        if (before) await this.scheduling.onDelete(tx, principal, target.collection, before.content.toString('utf8'));
+      }
       await tx.deleteObject(target.collection.id, target.object.name, this.ctx.now());
     } else if (target.type === 'notification') {
       // Removing an invitation from one's notifications declines it.

@@ -52,7 +52,8 @@ export class CopyMoveService {
       // A rename inside one calendar keeps its UID; drop the old name first so the UID check passes.
       await tx.deleteObject(src.collection.id, src.object.name, this.ctx.now());
     }
-    await this.content.store(tx, parent, name, row.content, row.contentType);
+    // RFC 6638 §3.2: moving or copying a scheduling object within a home schedules nothing.
+    await this.content.writer.write(tx, parent, name, row.content, row.contentType, src.object.scheduleTag);
     for (const p of await tx.getProperties(src.collection.id, src.object.name)) await tx.setProperty(parent.id, name, p);
     if (move) await tx.deleteObject(src.collection.id, src.object.name, this.ctx.now());
   }

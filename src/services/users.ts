@@ -57,6 +57,8 @@ export class UserService {
       await tx.setProperty(calendar.id, '', textProperty('DAV:', 'displayname', 'Calendar'));
       const tasks = await tx.createCollection({ path: `${home.path}tasks/`, parentId: home.id, ownerId: user.id, kind: 'calendar', components: ['VTODO'], now });
       await tx.setProperty(tasks.id, '', textProperty('DAV:', 'displayname', 'Tasks'));
+      await tx.createCollection({ path: `${home.path}inbox/`, parentId: home.id, ownerId: user.id, kind: 'inbox', components: ['VEVENT', 'VTODO', 'VJOURNAL', 'VFREEBUSY'], now });
+      await tx.createCollection({ path: `${home.path}outbox/`, parentId: home.id, ownerId: user.id, kind: 'outbox', now });
       return user;
     });
   }

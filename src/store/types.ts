@@ -40,6 +40,8 @@ export interface ObjectMeta {
   collectionId: number;
   name: string;
   classification: 'PUBLIC' | 'PRIVATE' | 'CONFIDENTIAL';
+  /** RFC 6638 §3.2.10 Schedule-Tag of a scheduling object resource, else null. */
+  scheduleTag: string | null;
   etag: string;
   contentType: string;
   size: number;
@@ -70,6 +72,8 @@ export interface ObjectSummary {
 
 export interface PutObjectInput {
   name: string;
+  /** Kept as it was when omitted (undefined); null clears it. */
+  scheduleTag?: string | null;
   content: Buffer;
   etag: string;
   contentType: string;
@@ -125,6 +129,29 @@ export interface ShareRow {
   createdAt: number;
 }
 
+/** A scheduling message for a recipient that is not local (design.md "Scheduling flow"). */
+export interface DeliveryRow {
+  id: number;
+  ownerId: number;
+  uid: string;
+  method: string;
+  originator: string;
+  recipient: string;
+  message: string;
+  /** Stable id: a message is sent once, and receivers de-duplicate on it. */
+  messageId: string;
+  /** 'imip', 'ischedule', 'cip' … or 'none' while no route is known. */
+  route: string;
+  status: 'pending' | 'sent' | 'delivered' | 'failed';
+  /** The RFC 6638 §3.2.9 code shown on the organizer's copy. */
+  scheduleStatus: string;
+  attempts: number;
+  nextTry: number;
+  lastError: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
 export interface StoreTx {
   // Users and their calendar user addresses (mailto:, lower-cased, unique server-wide).
   createUser(u: { name: string; passwordHash: string; type: UserType; quotaBytes: number | null; now: number }): Promise<UserRow>;
@@ -162,6 +189,8 @@ export interface StoreTx {
    * spans, plus objects whose index does not cover the range. Never parses anything.
    */
   objectsInRange(collectionId: number, start: number, end: number): Promise<ObjectMeta[]>;
+  /** Every object with this UID in collections the user owns (scheduling finds a user's copy). */
+  findObjectsByUidForOwner(ownerId: number, uid: string): Promise<{ collection: CollectionRow; object: ObjectMeta }[]>;
   /** Creates or replaces; returns true when created. Appends to the change log. */
   putObject(collectionId: number, input: PutObjectInput): Promise<boolean>;
   deleteObject(collectionId: number, name: string, now: number): Promise<boolean>;
@@ -189,6 +218,11 @@ export interface StoreTx {
   setProxies(ownerId: number, write: boolean, proxyIds: number[]): Promise<void>;
   listProxies(ownerId: number): Promise<{ proxyId: number; write: boolean }[]>;
   listProxyFor(proxyId: number): Promise<{ ownerId: number; write: boolean }[]>;
+
+  // Deliveries to recipients that are not local.
+  addDelivery(d: Omit<DeliveryRow, 'id' | 'attempts' | 'lastError' | 'updatedAt'>): Promise<DeliveryRow>;
+  listDeliveries(filter: { ownerId?: number; uid?: string; status?: DeliveryRow['status'] }): Promise<DeliveryRow[]>;
+  updateDelivery(id: number, patch: Partial<Pick<DeliveryRow, 'status' | 'scheduleStatus' | 'attempts' | 'nextTry' | 'lastError' | 'route'>>, now: number): Promise<void>;
 
   // Change log (RFC 6578 sync).
   changesSince(collectionId: number, revision: number): Promise<ChangeRow[]>;

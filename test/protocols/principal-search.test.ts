@@ -146,7 +146,7 @@ test('principal-match on DAV:owner lists what the user owns, not what is shared 
   const body = `<d:principal-match ${NS}><d:principal-property><d:owner/></d:principal-property><d:prop><d:owner/></d:prop></d:principal-match>`;
   const res = await report('/calendars/carol/', body, { user: 'carol' });
   assert.equal(res.status, 207);
-  assert.deepEqual(found(res.text).sort(), ['/calendars/carol/', '/calendars/carol/calendar/', '/calendars/carol/tasks/']);
+  assert.deepEqual(found(res.text).sort(), ['/calendars/carol/', '/calendars/carol/calendar/', '/calendars/carol/inbox/', '/calendars/carol/outbox/', '/calendars/carol/tasks/']);
   assert.doesNotMatch(res.text, /\/principals\/users\/bob\//);
   const children = await s.request('PROPFIND', '/calendars/carol/', { user: 'carol', headers: { depth: '1' }, body: `<d:propfind ${NS}><d:prop><d:owner/></d:prop></d:propfind>` });
   assert.match(children.text, /\/principals\/users\/bob\//, 'the shared calendar is in carol\'s home');

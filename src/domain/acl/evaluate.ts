@@ -49,7 +49,8 @@ export function ownerAces(ownerId: number, who: Requester): Ace[] {
     if (p.ownerId !== ownerId || who.userId === null) continue;
     aces.push({
       principal: { kind: 'user', userId: who.userId },
-      privileges: p.write ? ['read', 'write-content', 'write-properties', 'bind', 'unbind'] : ['read'],
+      // A write delegate also schedules for the person they assist (RFC 6638 §6.1, SENT-BY).
+      privileges: p.write ? ['read', 'write-content', 'write-properties', 'bind', 'unbind', 'schedule-send', 'schedule-deliver'] : ['read'],
       deny: false,
       protected: true,
     });

@@ -4,8 +4,18 @@
  */
 export const PRIVILEGES = [
   'read', 'read-free-busy', 'read-current-user-privilege-set', 'read-acl',
-  'write', 'write-content', 'write-properties', 'bind', 'unbind', 'write-acl', 'all',
+  'write', 'write-content', 'write-properties', 'bind', 'unbind', 'write-acl',
+  // RFC 6638 §6.1–6.2: on the scheduling inbox and outbox.
+  'schedule-deliver', 'schedule-deliver-invite', 'schedule-deliver-reply', 'schedule-query-freebusy',
+  'schedule-send', 'schedule-send-invite', 'schedule-send-reply', 'schedule-send-freebusy',
+  'all',
 ] as const;
+
+/** Privileges in the CalDAV namespace (the rest are DAV:). */
+export const CALDAV_PRIVILEGES: ReadonlySet<Privilege> = new Set<Privilege>([
+  'read-free-busy', 'schedule-deliver', 'schedule-deliver-invite', 'schedule-deliver-reply', 'schedule-query-freebusy',
+  'schedule-send', 'schedule-send-invite', 'schedule-send-reply', 'schedule-send-freebusy',
+]);
 export type Privilege = (typeof PRIVILEGES)[number];
 
 /** The privileges each aggregate contains, itself included. */
@@ -21,6 +31,14 @@ const CONTAINS: Record<Privilege, readonly Privilege[]> = {
   bind: ['bind'],
   unbind: ['unbind'],
   'write-acl': ['write-acl'],
+  'schedule-deliver': ['schedule-deliver', 'schedule-deliver-invite', 'schedule-deliver-reply', 'schedule-query-freebusy'],
+  'schedule-deliver-invite': ['schedule-deliver-invite'],
+  'schedule-deliver-reply': ['schedule-deliver-reply'],
+  'schedule-query-freebusy': ['schedule-query-freebusy'],
+  'schedule-send': ['schedule-send', 'schedule-send-invite', 'schedule-send-reply', 'schedule-send-freebusy'],
+  'schedule-send-invite': ['schedule-send-invite'],
+  'schedule-send-reply': ['schedule-send-reply'],
+  'schedule-send-freebusy': ['schedule-send-freebusy'],
 };
 
 /** Every privilege contained in `p` (itself included). */

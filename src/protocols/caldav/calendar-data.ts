@@ -62,7 +62,7 @@ export function parseDataSpec(e: XmlElement): DataSpec {
 export function calendarDataProperty(ctx: DavContext, queries: CalendarQueryService, parsed = new Map<string, Component>(), defaultTimezone?: string): ExtraProperty {
   return async (r: Resource, requested: XmlElement) => {
     if (requested.ns !== NS.CALDAV || requested.name !== 'calendar-data') return undefined;
-    if (r.type !== 'object' || r.collection.kind !== 'calendar') return null;
+    if (r.type !== 'object' || (r.collection.kind !== 'calendar' && r.collection.kind !== 'inbox')) return null;
     const spec = parseDataSpec(requested);
     if (!spec.comp && !spec.transform) return [await ctx.resources.visibleText(ctx.snapshot, r)];
     const calendar = parsed.get(r.path) ?? queries.parse(await ctx.resources.visibleText(ctx.snapshot, r));

@@ -16,6 +16,8 @@ import { patchProxyGroup, proxyProperties } from './proxy-properties.js';
 import type { InvitationService } from '../../services/invitations.js';
 import { getNotification, sharingPost, sharingProperties } from './sharing.js';
 import { DavError } from '../dav/errors.js';
+import type { OutboxService } from '../../services/scheduling/outbox.js';
+import { outboxPost, schedulingCheckedProperties, schedulingProperties } from './scheduling.js';
 import { calendarFeed, mkcalendar } from './mkcalendar.js';
 import { caldavCheckedProperties, caldavProperties } from './properties.js';
 import { caldavReports } from './reports.js';
@@ -27,6 +29,7 @@ export interface CaldavDeps {
   acl: AclService;
   proxies: ProxyService;
   invitations: InvitationService;
+  outbox: OutboxService;
   hrefs: Hrefs;
   limits: CalendarLimits;
   maxXmlBytes: number;
@@ -34,17 +37,20 @@ export interface CaldavDeps {
 
 export function buildCaldav(deps: CaldavDeps): DavProtocol {
   const reports: ReportHandler[] = [...caldavReports(deps.calendarQuery), syncCollectionReport, ...principalReports()];
-  const registry = new PropertyRegistry().add(...coreProperties(() => reports), ...caldavProperties(), ...aclProperties(deps.acl), ...proxyProperties(deps.proxies), ...sharingProperties(deps.invitations)).addChecked(...caldavCheckedProperties());
+  const registry = new PropertyRegistry().add(...coreProperties(() => reports), ...caldavProperties(), ...aclProperties(deps.acl), ...proxyProperties(deps.proxies), ...sharingProperties(deps.invitations), ...schedulingProperties()).addChecked(...caldavCheckedProperties(), ...schedulingCheckedProperties());
   let dav: DavProtocol;
   dav = new DavProtocol({ ...deps, registry }, {
-    davClasses: ['1', '3', 'access-control', 'calendar-access', 'extended-mkcol', 'calendar-proxy', 'calendarserver-sharing', 'resource-sharing'],
+    davClasses: ['1', '3', 'access-control', 'calendar-access', 'extended-mkcol', 'calendar-proxy', 'calendarserver-sharing', 'resource-sharing', 'calendar-auto-schedule', 'calendar-schedule'],
     methods: {
       MKCALENDAR: (req, d) => mkcalendar(req, d),
       ACL: aclMethod(deps.acl),
       POST: async (req, d) => {
+        const target = await d.read(req, (ctx) => ctx.resources.require(ctx.snapshot, req.principal, req.path));
+        const scheduled = await outboxPost(req, target, deps.outbox);
+        if (scheduled) return scheduled;
         const root = d.parseBody(req);
         const handled = root ? await sharingPost(req, d, root, deps.invitations) : null;
-        if (!handled) throw new DavError(400, 'POST here takes a sharing request (CS:share, DAV:share-resource or CS:invite-reply)');
+        if (!handled) throw new DavError(400, 'POST here takes a sharing request (CS:share, DAV:share-resource or CS:invite-reply), or a scheduling message to an outbox');
         return handled;
       },
     },

@@ -15,7 +15,9 @@ import { runFreeBusyQuery } from './freebusy-report.js';
 import { runCalendarQuery } from './query-report.js';
 
 const isCalendarCollection = (r: Resource): boolean => r.type === 'collection' && r.collection.kind === 'calendar';
-const inCalendar = (r: Resource): boolean => isCalendarCollection(r) || (r.type === 'object' && r.collection.kind === 'calendar');
+const SCHEDULING = ['inbox'];
+const inCalendar = (r: Resource): boolean =>
+  isCalendarCollection(r) || (r.type === 'collection' && SCHEDULING.includes(r.collection.kind)) || (r.type === 'object' && (r.collection.kind === 'calendar' || SCHEDULING.includes(r.collection.kind)));
 
 export function propRequestOf(root: XmlElement): PropRequest {
   const prop = child(root, NS.DAV, 'prop');

@@ -4,7 +4,7 @@
  * method with its preconditions (§8.1.1).
  */
 import { aceConflict, type Ace, type AcePrincipal } from '../../domain/acl/evaluate.js';
-import { isPrivilege, type Privilege } from '../../domain/acl/privileges.js';
+import { CALDAV_PRIVILEGES, isPrivilege, type Privilege } from '../../domain/acl/privileges.js';
 import type { AclService, NewAce, ShownAce } from '../../services/acl.js';
 import type { Resource } from '../../services/resources.js';
 import { privilegeElement } from './core-properties.js';
@@ -36,6 +36,8 @@ function supportedPrivilegeSet(): XmlElement[] {
     sp('read', 'Read calendars and their items', [sp('read-free-busy', 'See busy time only'), sp('read-current-user-privilege-set', 'See your own privileges')]),
     sp('write', 'Change calendars and their items', [sp('write-properties', 'Change properties'), sp('write-content', 'Change items'), sp('bind', 'Add items'), sp('unbind', 'Remove items')]),
     sp('read-acl', 'Read the access control list'),
+    sp('schedule-deliver', 'Deliver scheduling messages to this inbox', [sp('schedule-deliver-invite', 'Deliver invitations'), sp('schedule-deliver-reply', 'Deliver replies'), sp('schedule-query-freebusy', 'Ask for busy time')]),
+    sp('schedule-send', 'Send scheduling messages from this outbox', [sp('schedule-send-invite', 'Send invitations'), sp('schedule-send-reply', 'Send replies'), sp('schedule-send-freebusy', 'Ask others for busy time')]),
     sp('write-acl', 'Change the access control list'),
   ])];
 }
@@ -73,7 +75,7 @@ async function parsePrincipal(e: XmlElement, acl: AclService, dav: DavProtocol, 
 function parsePrivileges(e: XmlElement): Privilege[] {
   return elements(e, NS.DAV, 'privilege').map((p) => {
     const inner = elements(p)[0];
-    const ok = inner && ((inner.ns === NS.DAV && isPrivilege(inner.name) && inner.name !== 'read-free-busy') || (inner.ns === NS.CALDAV && inner.name === 'read-free-busy'));
+    const ok = inner && isPrivilege(inner.name) && (inner.ns === NS.CALDAV) === CALDAV_PRIVILEGES.has(inner.name);
     if (!inner || !ok) throw precondition('not-supported-privilege', `The privilege ${inner ? `{${inner.ns}}${inner.name}` : '(none)'} is not supported`);
     return inner.name as Privilege;
   });

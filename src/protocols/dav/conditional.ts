@@ -12,7 +12,12 @@ const matches = (list: string[], etag: string | null): boolean => etag !== null 
 export function writePreconditions(headers: Record<string, string | undefined>): Preconditions {
   const ifMatch = headers['if-match'];
   const ifNoneMatch = headers['if-none-match'];
-  return ({ etag, exists }) => {
+  const ifScheduleTag = headers['if-schedule-tag-match'];
+  return ({ etag, exists, scheduleTag }) => {
+    // RFC 6638 §3.2.10: the write goes ahead only if no scheduling message changed the object since.
+    if (ifScheduleTag !== undefined && (!exists || !scheduleTag || !parseEtagList(ifScheduleTag).includes(`"${scheduleTag}"`))) {
+      throw new ReefknotError('precondition-failed', 'If-Schedule-Tag-Match failed: a scheduling message changed this object since you read it');
+    }
     if (ifMatch !== undefined) {
       const list = parseEtagList(ifMatch);
       if (!exists || (!list.includes('*') && !matches(list, etag))) {

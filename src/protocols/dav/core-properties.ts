@@ -4,6 +4,7 @@
  * RFC 6578 (sync-token), plus CalendarServer's getctag.
  */
 import type { Privilege } from '../../services/access.js';
+import { CALDAV_PRIVILEGES } from '../../domain/acl/privileges.js';
 import { USER_PRINCIPALS_PATH, principalPath } from '../../services/context.js';
 import { ResourceService, type Resource } from '../../services/resources.js';
 import type { LiveProperty, PropContext } from './properties.js';
@@ -66,7 +67,7 @@ function created(r: Resource): number | null {
 
 /** The element of each privilege (RFC 3744 §3; CALDAV:read-free-busy, RFC 4791 §6.1.1). */
 export function privilegeElement(p: Privilege): XmlElement {
-  return el(p === 'read-free-busy' ? NS.CALDAV : NS.DAV, p);
+  return el(CALDAV_PRIVILEGES.has(p) ? NS.CALDAV : NS.DAV, p);
 }
 
 function currentPrivileges(r: Resource): XmlNode[] {

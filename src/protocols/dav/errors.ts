@@ -43,11 +43,12 @@ const MAP: Record<ErrorKind, [number, { ns: string; name: string }?]> = {
   'invalid-property': [409],
   'cannot-overwrite': [412],
   'bad-destination': [403],
+  'unique-scheduling-object': [403, { ns: NS.CALDAV, name: 'unique-scheduling-object-resource' }],
 };
 
 export function toDavError(e: ReefknotError, hrefOf: (path: string) => string): DavError {
   const [status, pre] = MAP[e.kind];
-  if (e.kind === 'uid-conflict' && e.detail.href && pre) {
+  if ((e.kind === 'uid-conflict' || e.kind === 'unique-scheduling-object') && e.detail.href && pre) {
     return new DavError(status, e.message, { ...pre, children: [el(NS.DAV, 'href', [hrefOf(e.detail.href)])] });
   }
   // RFC 4918 §9.7.1: a PUT whose parent is missing is 409 Conflict, as the kind says.

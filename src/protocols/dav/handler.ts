@@ -123,6 +123,7 @@ export class DavProtocol {
         const headers: Record<string, string> = {
           etag: `"${etag}"`, 'content-type': r.object.contentType, 'last-modified': new Date(r.object.modifiedAt).toUTCString(),
         };
+        if (r.object.scheduleTag) headers['schedule-tag'] = `"${r.object.scheduleTag}"`;
         if (getPreconditionFails(req.headers, etag)) throw new ReefknotError('precondition-failed', 'If-Match failed');
         if (notModified(req.headers, etag)) return { status: 304, headers };
         const body = ResourceService.hidesDetails(r) ? await this.deps.content.resources.visibleText(ctx.snapshot, r) : (await this.deps.content.resources.content(ctx.snapshot, r)).content;
@@ -145,8 +146,11 @@ export class DavProtocol {
   private async put(req: DavRequest): Promise<DavResponse> {
     if (req.headers['content-range'] !== undefined) throw new ReefknotError('bad-request', 'PUT with Content-Range is not supported');
     if (req.path.endsWith('/')) throw new ReefknotError('method-not-allowed', 'PUT cannot create a collection; use MKCOL or MKCALENDAR');
-    const { etag, created } = await this.deps.content.put(req.principal, req.path, req.body, req.headers['content-type'] ?? '', writePreconditions(req.headers));
-    return { status: created ? 201 : 204, headers: { etag: `"${etag}"` } };
+    const r = await this.deps.content.put(req.principal, req.path, req.body, req.headers['content-type'] ?? '', writePreconditions(req.headers));
+    // RFC 4791 §5.3.4: no ETag when the stored data is not what the client sent (scheduling changed it).
+    const headers: Record<string, string> = r.modified ? {} : { etag: `"${r.etag}"` };
+    if (r.scheduleTag) headers['schedule-tag'] = `"${r.scheduleTag}"`;
+    return { status: r.created ? 201 : 204, headers };
   }
 
   private async delete(req: DavRequest): Promise<DavResponse> {

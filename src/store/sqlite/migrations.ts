@@ -121,4 +121,35 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX proxies_proxy ON proxies(proxy_id);
   `,
+  // 4: scheduling (RFC 6638): an inbox and outbox in every home, schedule tags, delivery records.
+  `
+  INSERT INTO collections (path, parent_id, owner_id, kind, components, created_at, modified_at)
+    SELECT path || 'inbox/', id, owner_id, 'inbox', 'VEVENT,VTODO,VJOURNAL,VFREEBUSY', created_at, modified_at FROM collections
+    WHERE kind = 'home' AND NOT EXISTS (SELECT 1 FROM collections c2 WHERE c2.path = collections.path || 'inbox/');
+  INSERT INTO collections (path, parent_id, owner_id, kind, components, created_at, modified_at)
+    SELECT path || 'outbox/', id, owner_id, 'outbox', '', created_at, modified_at FROM collections
+    WHERE kind = 'home' AND NOT EXISTS (SELECT 1 FROM collections c2 WHERE c2.path = collections.path || 'outbox/');
+  ALTER TABLE objects ADD COLUMN schedule_tag TEXT;
+  CREATE INDEX objects_uid_any ON objects(uid);
+  CREATE TABLE deliveries (
+    id INTEGER PRIMARY KEY,
+    owner_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    uid TEXT NOT NULL,
+    method TEXT NOT NULL,
+    originator TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    message TEXT NOT NULL,
+    message_id TEXT NOT NULL UNIQUE,
+    route TEXT NOT NULL,
+    status TEXT NOT NULL,
+    schedule_status TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_try INTEGER NOT NULL,
+    last_error TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX deliveries_due ON deliveries(status, next_try);
+  CREATE INDEX deliveries_owner ON deliveries(owner_id, uid);
+  `,
 ];

@@ -1,5 +1,5 @@
 /** StoreTx over one better-sqlite3 connection: prepared statements, rows mapped to store types. */
-import { SqliteAccessTx } from './sqlite-access.js';
+import { SqliteDeliveryTx } from './sqlite-deliveries.js';
 import type { CalendarComponentType } from '../../domain/ical/analyse.js';
 import { NO_LIMIT } from '../../domain/recurrence/time-index.js';
 import type {
@@ -16,14 +16,14 @@ interface CollectionRecord {
   components: string; revision: number; created_at: number; modified_at: number;
 }
 interface ObjectRecord {
-  collection_id: number; name: string; classification: string; etag: string; content_type: string; size: number;
+  collection_id: number; name: string; classification: string; schedule_tag: string | null; etag: string; content_type: string; size: number;
   uid: string | null; component: string | null; created_at: number; modified_at: number; content?: Buffer;
 }
 
 /** Instances longer than this go to a second, small scan, so short ones can be found by start alone. */
 const LONG_SPAN_MS = 7 * 86_400_000;
 
-const META_COLUMNS = 'collection_id, name, classification, etag, content_type, size, uid, component, created_at, modified_at';
+const META_COLUMNS = 'collection_id, name, classification, schedule_tag, etag, content_type, size, uid, component, created_at, modified_at';
 
 const toUser = (r: UserRecord): UserRow => ({
   id: r.id, name: r.name, passwordHash: r.password_hash, type: r.type as UserType, disabled: r.disabled !== 0,
@@ -35,11 +35,11 @@ const toCollection = (r: CollectionRecord): CollectionRow => ({
   revision: r.revision, createdAt: r.created_at, modifiedAt: r.modified_at,
 });
 const toMeta = (r: ObjectRecord): ObjectMeta => ({
-  collectionId: r.collection_id, name: r.name, classification: r.classification as ObjectMeta['classification'], etag: r.etag, contentType: r.content_type, size: r.size,
+  collectionId: r.collection_id, name: r.name, classification: r.classification as ObjectMeta['classification'], scheduleTag: r.schedule_tag, etag: r.etag, contentType: r.content_type, size: r.size,
   uid: r.uid, componentType: r.component, createdAt: r.created_at, modifiedAt: r.modified_at,
 });
 
-export class SqliteTx extends SqliteAccessTx implements StoreTx {
+export class SqliteTx extends SqliteDeliveryTx implements StoreTx {
   // Users ------------------------------------------------------------------------------------
   async createUser(u: { name: string; passwordHash: string; type: UserType; quotaBytes: number | null; now: number }): Promise<UserRow> {
     const r = this.run('INSERT INTO users (name, password_hash, type, quota_bytes, created_at) VALUES (?, ?, ?, ?, ?)',
@@ -156,6 +156,7 @@ export class SqliteTx extends SqliteAccessTx implements StoreTx {
         organizer, attendees, covered_from, covered_until, classification, modified_at, collection_id, name, created_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, ...values, collectionId, o.name, o.now).lastInsertRowid);
     }
+    if (o.scheduleTag !== undefined) this.run('UPDATE objects SET schedule_tag = ? WHERE id = ?', o.scheduleTag, id);
     for (const span of t?.spans ?? []) {
       this.run('INSERT INTO instances (object_id, collection_id, long, start, end) VALUES (?, ?, ?, ?, ?)',
         id, collectionId, span.end - span.start > LONG_SPAN_MS ? 1 : 0, span.start, span.end);
@@ -171,6 +172,16 @@ export class SqliteTx extends SqliteAccessTx implements StoreTx {
         UNION SELECT id FROM objects WHERE collection_id = @c AND covered_until IS NOT NULL AND covered_until < @e
         UNION SELECT id FROM objects WHERE collection_id = @c AND covered_from IS NOT NULL AND covered_from > @s
       ) ORDER BY name`, { c: collectionId, s: start, e: end }).map(toMeta);
+  }
+  async findObjectsByUidForOwner(ownerId: number, uid: string): Promise<{ collection: CollectionRow; object: ObjectMeta }[]> {
+    const rows = this.all<ObjectRecord & { cid: number }>(`SELECT o.collection_id AS cid, ${META_COLUMNS.split(', ').map((c) => `o.${c}`).join(', ')}
+      FROM objects o JOIN collections c ON c.id = o.collection_id WHERE o.uid = ? AND c.owner_id = ? ORDER BY c.path, o.name`, uid, ownerId);
+    const out: { collection: CollectionRow; object: ObjectMeta }[] = [];
+    for (const r of rows) {
+      const collection = await this.getCollectionById(r.cid);
+      if (collection) out.push({ collection, object: toMeta(r) });
+    }
+    return out;
   }
   async deleteObject(collectionId: number, name: string, now: number): Promise<boolean> {
     const old = this.get<{ size: number }>('SELECT size FROM objects WHERE collection_id = ? AND name = ?', collectionId, name);

@@ -1,0 +1,46 @@
+/** The deliveries table: scheduling messages for recipients that are not local (design.md). */
+import type { DeliveryRow } from '../types.js';
+import { SqliteAccessTx } from './sqlite-access.js';
+
+interface DeliveryRecord {
+  id: number; owner_id: number; uid: string; method: string; originator: string; recipient: string; message: string; message_id: string;
+  route: string; status: string; schedule_status: string; attempts: number; next_try: number; last_error: string | null; created_at: number; updated_at: number;
+}
+
+const toDelivery = (r: DeliveryRecord): DeliveryRow => ({
+  id: r.id, ownerId: r.owner_id, uid: r.uid, method: r.method, originator: r.originator, recipient: r.recipient, message: r.message,
+  messageId: r.message_id, route: r.route, status: r.status as DeliveryRow['status'], scheduleStatus: r.schedule_status, attempts: r.attempts,
+  nextTry: r.next_try, lastError: r.last_error, createdAt: r.created_at, updatedAt: r.updated_at,
+});
+
+const COLUMNS: Record<string, string> = { status: 'status', scheduleStatus: 'schedule_status', attempts: 'attempts', nextTry: 'next_try', lastError: 'last_error', route: 'route' };
+
+export class SqliteDeliveryTx extends SqliteAccessTx {
+  async addDelivery(d: Omit<DeliveryRow, 'id' | 'attempts' | 'lastError' | 'updatedAt'>): Promise<DeliveryRow> {
+    const r = this.run(`INSERT INTO deliveries (owner_id, uid, method, originator, recipient, message, message_id, route, status, schedule_status, next_try, created_at, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.ownerId, d.uid, d.method, d.originator, d.recipient, d.message, d.messageId, d.route, d.status, d.scheduleStatus, d.nextTry, d.createdAt, d.createdAt);
+    return toDelivery(this.get<DeliveryRecord>('SELECT * FROM deliveries WHERE id = ?', r.lastInsertRowid) as DeliveryRecord);
+  }
+
+  async listDeliveries(filter: { ownerId?: number; uid?: string; status?: DeliveryRow['status'] }): Promise<DeliveryRow[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.ownerId !== undefined) { where.push('owner_id = ?'); params.push(filter.ownerId); }
+    if (filter.uid !== undefined) { where.push('uid = ?'); params.push(filter.uid); }
+    if (filter.status !== undefined) { where.push('status = ?'); params.push(filter.status); }
+    const sql = `SELECT * FROM deliveries${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id`;
+    return this.all<DeliveryRecord>(sql, ...params).map(toDelivery);
+  }
+
+  async updateDelivery(id: number, patch: Partial<Pick<DeliveryRow, 'status' | 'scheduleStatus' | 'attempts' | 'nextTry' | 'lastError' | 'route'>>, now: number): Promise<void> {
+    const sets: string[] = [];
+    const params: unknown[] = [];
+    for (const [k, v] of Object.entries(patch)) {
+      const column = COLUMNS[k];
+      if (!column) continue;
+      sets.push(`${column} = ?`);
+      params.push(v);
+    }
+    this.run(`UPDATE deliveries SET ${[...sets, 'updated_at = ?'].join(', ')} WHERE id = ?`, ...params, now, id);
+  }
+}
