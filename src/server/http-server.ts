@@ -16,6 +16,7 @@ import type { App } from './app.js';
 import { ANONYMOUS } from '../services/access.js';
 import { parseListen, publicBaseUrl } from './config.js';
 import type { Logger } from './logger.js';
+import { WebApp } from './web-app.js';
 
 const REALM = 'Basic realm="Reefknot", charset="UTF-8"';
 
@@ -75,7 +76,8 @@ const plain = (status: number, text: string, headers: Record<string, string> = {
 });
 
 export class RequestHandler {
-  constructor(private readonly app: App, private readonly dav: DavProtocol, private readonly hrefs: Hrefs, private readonly log: Logger) {}
+  constructor(private readonly app: App, private readonly dav: DavProtocol, private readonly hrefs: Hrefs, private readonly log: Logger,
+    private readonly web: WebApp = new WebApp(app, { prefix: hrefs.prefix, secure: hrefs.origin.startsWith('https:') })) {}
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = process.hrtime.bigint();
@@ -108,8 +110,16 @@ export class RequestHandler {
     if (path === '/.well-known/caldav' || path === '/.well-known/caldav/') {
       return { response: { status: 301, headers: { location: `${this.hrefs.prefix}/` } } };
     }
+    // The web calendar (web-app.ts): its pages and sign-in, and session cookies as credentials.
+    const web = await this.web.respond(req, method, path, (limit) => readBody(req, limit));
+    if (web) return web;
     const credentials = parseBasic(req.headers.authorization);
-    const account = credentials ? await this.app.users.authenticate(credentials.name, credentials.password) : null;
+    const cookie = credentials ? null : await this.web.authenticate(req, method);
+    if (cookie && 'refused' in cookie) {
+      await readBody(req, this.app.config.maxRequestBytes).catch(() => Buffer.alloc(0));
+      return { response: cookie.refused };
+    }
+    const account = credentials ? await this.app.users.authenticate(credentials.name, credentials.password) : cookie?.account ?? null;
     if (credentials && !account) {
       await readBody(req, this.app.config.maxRequestBytes).catch(() => Buffer.alloc(0));
       return { response: challenge() };
@@ -121,7 +131,7 @@ export class RequestHandler {
     const response = await this.dav.handle({ method, path, query: (req.url ?? '').split('?')[1] ?? '', headers, body, principal });
     // Without credentials, anything not published answers with a challenge rather than a refusal.
     if (!account && response.status === 403) return { response: challenge() };
-    return { response, user: account?.name };
+    return { response: credentials ? response : this.web.harden(response), user: account?.name };
   }
 }
 

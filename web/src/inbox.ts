@@ -1,0 +1,110 @@
+/**
+ * The inbox: sharing invitations (CalendarServer notifications) and scheduling messages in the
+ * CalDAV scheduling inbox (RFC 6638 §2.2). Answering an invitation is a PUT of the user's own
+ * copy with their ATTENDEE PARTSTAT changed (RFC 6638 §3.2.2); the server sends the REPLY.
+ */
+import ICAL from 'ical.js';
+import { answerShare, findByUid, objectsOf, shareInvites } from './calendars';
+import { clear, h, toast } from './dom';
+import { parseCalendar, readTime, setPartstat } from './events';
+import type { AppState } from './state';
+
+const LABEL: Record<string, string> = { 'NEEDS-ACTION': 'no answer yet', ACCEPTED: 'accepted', DECLINED: 'declined', TENTATIVE: 'maybe', DELEGATED: 'delegated' };
+
+function when(state: AppState, ve: ICAL.Component): string {
+  const s = readTime(ve, 'dtstart', state.zone);
+  if (!s) return '';
+  const opts: Intl.DateTimeFormatOptions = s.date ? { dateStyle: 'full', timeZone: 'UTC' } : { dateStyle: 'full', timeStyle: 'short', timeZone: state.zone };
+  return new Intl.DateTimeFormat(undefined, opts).format(s.instant);
+}
+
+/** Answers an invitation: the user's copy in their calendars gets their PARTSTAT. */
+export async function answer(state: AppState, uid: string, requestText: string, partstat: string): Promise<void> {
+  const own = state.calendars.filter((c) => c.kind === 'own' && c.writable && c.components.includes('VEVENT'));
+  for (const c of own) {
+    const copy = await findByUid(state.dav, c.href, uid);
+    if (!copy) continue;
+    const vcal = parseCalendar(copy.data);
+    if (!setPartstat(vcal, state.dav.session.addresses, partstat)) throw new Error('You are not an attendee of this event.');
+    await state.dav.put(copy.href, vcal.toString(), copy.etag || null);
+    return;
+  }
+  const vcal = parseCalendar(requestText);
+  vcal.removeAllProperties('method');
+  setPartstat(vcal, state.dav.session.addresses, partstat);
+  const target = own[0];
+  if (!target) throw new Error('You have no calendar to put the event in.');
+  await state.dav.put(`${target.href}${uid}.ics`, vcal.toString(), null);
+}
+
+function attendeeList(ve: ICAL.Component): HTMLElement {
+  return h('ul', { class: 'answers' }, ...ve.getAllProperties('attendee').map((p) => {
+    const address = String(p.getFirstValue()).replace(/^mailto:/i, '');
+    const cn = String(p.getParameter('cn') ?? '');
+    const ps = String(p.getParameter('partstat') ?? 'NEEDS-ACTION');
+    return h('li', {}, h('span', { class: 'who' }, cn ? `${cn} <${address}>` : address), ' — ', h('span', { class: `partstat ps-${ps.toLowerCase()}` }, LABEL[ps] ?? ps.toLowerCase()));
+  }));
+}
+
+function schedulingItem(state: AppState, item: { href: string; data: string }, rerender: () => void): HTMLElement | null {
+  const vcal = parseCalendar(item.data);
+  const method = String(vcal.getFirstPropertyValue('method') ?? '').toUpperCase();
+  const ve = vcal.getFirstSubcomponent('vevent');
+  if (!ve) return null;
+  const uid = String(ve.getFirstPropertyValue('uid') ?? '');
+  const summary = String(ve.getFirstPropertyValue('summary') ?? '(no title)');
+  const organizer = String(ve.getFirstPropertyValue('organizer') ?? '').replace(/^mailto:/i, '');
+  const done = async (): Promise<void> => { await state.dav.delete(item.href, null).catch(() => undefined); rerender(); state.refetch(); };
+  const buttons: HTMLElement[] = [];
+  const act = (label: string, fn: () => Promise<void>): void => {
+    const b = h('button', { type: 'button' }, label);
+    b.addEventListener('click', () => { fn().then(done, (e: unknown) => toast(String(e instanceof Error ? e.message : e), 'error')); });
+    buttons.push(b);
+  };
+  if (method === 'REQUEST') {
+    act('Accept', () => answer(state, uid, item.data, 'ACCEPTED'));
+    act('Maybe', () => answer(state, uid, item.data, 'TENTATIVE'));
+    act('Decline', () => answer(state, uid, item.data, 'DECLINED'));
+  }
+  act(method === 'REQUEST' ? 'Dismiss' : 'Done', async () => undefined);
+  const heading = method === 'REPLY' ? 'Answer' : method === 'CANCEL' ? 'Cancelled' : method === 'COUNTER' ? 'New time proposed' : 'Invitation';
+  const loc = String(ve.getFirstPropertyValue('location') ?? '');
+  return h('li', { class: 'inbox-item', 'data-uid': uid, 'data-method': method },
+    h('h3', {}, `${heading}: `, h('span', { class: 'summary' }, summary)),
+    h('p', {}, when(state, ve), loc ? ' · ' : '', loc ? h('span', { class: 'location' }, loc) : null),
+    organizer ? h('p', {}, 'From ', h('span', { class: 'who' }, organizer)) : null,
+    attendeeList(ve), h('div', { class: 'actions' }, ...buttons));
+}
+
+export async function renderInbox(state: AppState, el: HTMLElement): Promise<number> {
+  clear(el);
+  el.appendChild(h('p', {}, 'Loading…'));
+  const invites = await shareInvites(state.dav).catch(() => []);
+  const items = await objectsOf(state.dav, `${state.dav.session.home}inbox/`, '').catch(() => []);
+  clear(el);
+  const rerender = (): void => { void renderInbox(state, el); };
+  const list = h('ul', { class: 'inbox' });
+  for (const inv of invites) {
+    const accept = h('button', { type: 'button' }, 'Accept');
+    const decline = h('button', { type: 'button' }, 'Decline');
+    const go = (yes: boolean) => (): void => {
+      answerShare(state.dav, inv, yes).then(async () => { toast(yes ? 'Calendar added.' : 'Declined.'); await state.reload(); rerender(); },
+        (e: unknown) => toast(String(e instanceof Error ? e.message : e), 'error'));
+    };
+    accept.addEventListener('click', go(true));
+    decline.addEventListener('click', go(false));
+    list.appendChild(h('li', { class: 'inbox-item share-invite' }, h('h3', {}, 'Shared calendar: ', h('span', { class: 'summary' }, inv.summary || inv.hostUrl)),
+      h('p', {}, h('span', { class: 'who' }, inv.organizer), ` shares a calendar with you (${inv.access}).`), h('div', { class: 'actions' }, accept, decline)));
+  }
+  for (const item of items) {
+    try {
+      const li = schedulingItem(state, item, rerender);
+      if (li) list.appendChild(li);
+    } catch {
+      list.appendChild(h('li', { class: 'inbox-item' }, 'A message that could not be read.'));
+    }
+  }
+  el.appendChild(list.children.length ? list : h('p', {}, 'Nothing new: no invitations or answers.'));
+  return list.children.length;
+}
+
