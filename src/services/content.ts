@@ -72,6 +72,7 @@ export class ContentService {
     const text = content.toString('utf8');
     const outcome = await this.scheduling.onWrite(tx, principal, collection, name, old ? old.content.toString('utf8') : null, text);
     const stored = await this.writer.write(tx, collection, name, Buffer.from(outcome.text), contentType, outcome.scheduleTag);
+    await this.scheduling.flush(tx, outcome.later, collection.ownerId);
     return { ...stored, scheduleTag: outcome.scheduleTag, modified: outcome.text !== text };
   }
 

@@ -22,11 +22,16 @@ export class Delivery {
   constructor(private readonly ctx: ServiceContext, private readonly writer: ObjectWriter) {}
 
   /** Delivers `message` to each recipient; returns the SCHEDULE-STATUS per recipient. */
-  async deliver(tx: StoreTx, message: ItipMessage, senderId: number, depth = 0): Promise<StatusMap> {
+  /**
+   * Delivers `message` to each recipient; returns the SCHEDULE-STATUS per recipient. Answers that
+   * recipients send back at once (a room's REPLY) go to `later` when given, so the caller can
+   * deliver them after storing the object they answer.
+   */
+  async deliver(tx: StoreTx, message: ItipMessage, senderId: number, depth = 0, later?: ItipMessage[]): Promise<StatusMap> {
     const statuses: StatusMap = new Map();
     for (const recipient of message.recipients) {
       const user = await localUser(tx, recipient);
-      if (user) statuses.set(recipient, await this.deliverLocal(tx, message, recipient, user, depth));
+      if (user) statuses.set(recipient, await this.deliverLocal(tx, message, recipient, user, depth, later));
       else statuses.set(recipient, await this.queueRemote(tx, message, recipient, senderId));
     }
     return statuses;
@@ -42,7 +47,7 @@ export class Delivery {
     return SCHEDULE_STATUS.pending;
   }
 
-  private async deliverLocal(tx: StoreTx, message: ItipMessage, recipient: string, user: UserRow, depth: number): Promise<string> {
+  private async deliverLocal(tx: StoreTx, message: ItipMessage, recipient: string, user: UserRow, depth: number, later?: ItipMessage[]): Promise<string> {
     const facts = schedulingFacts(message.ical);
     const inbox = await specialCollection(tx, user, 'inbox');
     if (!facts || !inbox || user.disabled) return SCHEDULE_STATUS.failed;
@@ -61,7 +66,8 @@ export class Delivery {
       for (const follow of result.followUp) await this.deliver(tx, follow, user.id, depth + 1);
       if (message.method === 'REQUEST' && (user.type === 'room' || user.type === 'resource') && result.newCopy) {
         const reply = await answerAsResource(tx, this.ctx, user, recipient, result.newCopy, this.writer);
-        if (reply) await this.deliver(tx, reply, user.id, depth + 1);
+        if (reply && later) later.push(reply);
+        else if (reply) await this.deliver(tx, reply, user.id, depth + 1);
       }
     }
     return scheduleStatusOf(result.requestStatus);

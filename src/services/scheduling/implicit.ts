@@ -18,8 +18,10 @@ import { annotateScheduleStatus } from './schedule-status.js';
 export interface WriteOutcome {
   /** The text to store: the client's, or the organizer's copy with SEQUENCE and SCHEDULE-STATUS set. */
   text: string;
-  /** undefined: not a scheduling object (tag cleared); else the new Schedule-Tag. */
+  /** null: not a scheduling object (tag cleared); else the new Schedule-Tag. */
   scheduleTag: string | null;
+  /** Answers to send once the object is stored (rooms reply at once). */
+  later: ItipMessage[];
 }
 
 type Role = { kind: 'organizer'; address: string } | { kind: 'attendee'; address: string } | { kind: 'none' };
@@ -45,29 +47,35 @@ export class ImplicitScheduling {
     return (await tx.listAddresses(actor.user.id))[0];
   }
 
-  private async send(tx: StoreTx, messages: ItipMessage[], owner: UserRow): Promise<StatusMap> {
+  private async send(tx: StoreTx, messages: ItipMessage[], owner: UserRow, later?: ItipMessage[]): Promise<StatusMap> {
     const statuses: StatusMap = new Map();
-    for (const m of messages) for (const [r, s] of await this.delivery.deliver(tx, m, owner.id)) statuses.set(r, s);
+    for (const m of messages) for (const [r, s] of await this.delivery.deliver(tx, m, owner.id, 0, later)) statuses.set(r, s);
     return statuses;
+  }
+
+  /** Delivers the answers collected while scheduling a write, now that the object is stored. */
+  async flush(tx: StoreTx, later: ItipMessage[], senderId: number): Promise<void> {
+    for (const m of later) await this.delivery.deliver(tx, m, senderId, 1);
   }
 
   /** Runs scheduling for a client's write; returns what to store. */
   async onWrite(tx: StoreTx, actor: Principal, collection: CollectionRow, name: string, before: string | null, after: string): Promise<WriteOutcome> {
     const owner = await tx.getUserById(collection.ownerId);
     const facts = [schedulingFacts(before ?? ''), schedulingFacts(after)];
-    if (!owner || !facts.some((f) => f?.organizer && f.attendees.length > 0)) return { text: after, scheduleTag: null };
+    if (!owner || !facts.some((f) => f?.organizer && f.attendees.length > 0)) return { text: after, scheduleTag: null, later: [] };
     const role = await this.roleOf(tx, owner, facts);
-    if (role.kind === 'none') return { text: after, scheduleTag: randomUUID() };
+    if (role.kind === 'none') return { text: after, scheduleTag: randomUUID(), later: [] };
     await this.checkUnique(tx, owner, collection, name, facts[1]?.uid ?? '');
     const sentBy = await this.sentBy(tx, actor, owner);
     const now = new Date(this.ctx.now());
     if (role.kind === 'attendee') {
       await this.send(tx, attendeeMessages({ before, after, attendeeAddress: role.address, now, options: { sentBy } }), owner);
-      return { text: after, scheduleTag: randomUUID() };
+      return { text: after, scheduleTag: randomUUID(), later: [] };
     }
     const result = organizerMessages({ before, after, organizerAddress: role.address, now, options: { sentBy } });
-    const statuses = await this.send(tx, result.messages, owner);
-    return { text: annotateScheduleStatus(result.updatedOrganizerCopy ?? after, statuses), scheduleTag: randomUUID() };
+    const later: ItipMessage[] = [];
+    const statuses = await this.send(tx, result.messages, owner, later);
+    return { text: annotateScheduleStatus(result.updatedOrganizerCopy ?? after, statuses), scheduleTag: randomUUID(), later };
   }
 
   /** RFC 6638 §3.2.4.1 CALDAV:unique-scheduling-object-resource: one copy per UID per user. */
