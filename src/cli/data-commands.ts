@@ -1,18 +1,13 @@
 /** `reefknot import` and `reefknot export`: .ics files in and out of a user's calendar. */
 import { readFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { ReefknotError } from '../domain/errors.js';
 import { joinCalendars, splitByUid } from '../domain/ical/feed.js';
 import { homePath } from '../services/context.js';
+import { objectNameFor } from '../services/calendar-objects.js';
 import { PRODID } from '../protocols/caldav/mkcalendar.js';
 import { out, withApp } from './common.js';
-
-/** A resource name for a UID: the UID itself when it is URL-safe, else a hash of it. */
-export function objectNameFor(uid: string): string {
-  return /^[A-Za-z0-9._@-]{1,200}$/.test(uid) ? `${uid}.ics` : `${createHash('sha256').update(uid).digest('hex').slice(0, 32)}.ics`;
-}
 
 interface CalendarOptions {
   user: string;

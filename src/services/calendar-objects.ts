@@ -11,6 +11,11 @@ import { objectClassification } from '../domain/acl/redact.js';
 import type { CollectionRow, ObjectSummary, StoreTx } from '../store/types.js';
 import type { ServiceContext } from './context.js';
 
+/** A resource name for a UID: the UID itself when it is URL-safe (as clients name them), else a hash of it. */
+export function objectNameFor(uid: string): string {
+  return /^[A-Za-z0-9._@-]{1,200}$/.test(uid) ? `${uid}.ics` : `${createHash('sha256').update(uid).digest('hex').slice(0, 32)}.ics`;
+}
+
 export function etagOf(content: Buffer): string {
   return createHash('sha256').update(content).digest('base64url').slice(0, 27);
 }

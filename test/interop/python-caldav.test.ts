@@ -64,3 +64,19 @@ test('python caldav: reads a calendar shared with its user, and cannot read one 
   assert.equal(r.code, 0, `python_caldav_sharing.py exited ${r.code}:\n${r.stderr.slice(-3000)}`);
   assert.match(r.stdout, /all steps passed/);
 });
+
+const SCHEDULING = fileURLToPath(new URL('../../../test/interop/python_caldav_scheduling.py', import.meta.url));
+
+test('python caldav: two clients invite, accept, reschedule and cancel', { timeout: 90_000 }, async (t) => {
+  if (!havePeer) return missingPeer(t, 'python3-caldav (/usr/bin/python3 with module caldav)');
+  const server = await startTestServer({ users: ['alice', 'bob'] });
+  try {
+    const r = await run(PYTHON, [SCHEDULING, new URL('/', server.url).href], { timeoutMs: 60_000, env: { PYTHONUNBUFFERED: '1' } });
+    for (const line of r.stdout.split('\n')) if (line.trim()) t.diagnostic(line);
+    if (r.code !== 0) for (const line of r.stderr.split('\n')) if (line.trim()) t.diagnostic(`stderr: ${line}`);
+    assert.equal(r.code, 0, `python_caldav_scheduling.py exited ${r.code}:\n${r.stderr.slice(-3000)}`);
+    assert.match(r.stdout, /all steps passed/);
+  } finally {
+    await server.stop();
+  }
+});

@@ -11,6 +11,7 @@ import type { ServiceContext } from '../context.js';
 import type { ObjectWriter } from '../object-writer.js';
 import { defaultCalendar, localUser, schedulingFacts, specialCollection, userCopy } from './calendar-users.js';
 import { answerAsResource } from './rooms.js';
+import { objectNameFor } from '../calendar-objects.js';
 import { SCHEDULE_STATUS, scheduleStatusOf } from './schedule-status.js';
 
 /** How deep follow-up messages (a REFRESH answered by a REQUEST, a room's REPLY) may chain. */
@@ -47,6 +48,12 @@ export class Delivery {
     return SCHEDULE_STATUS.pending;
   }
 
+  /** Clients name objects after their UID; a copy the server creates is named the same way when free. */
+  private async freeName(tx: StoreTx, collectionId: number, uid: string): Promise<string> {
+    const name = objectNameFor(uid);
+    return (await tx.getObjectMeta(collectionId, name)) ? `${randomUUID()}.ics` : name;
+  }
+
   private async deliverLocal(tx: StoreTx, message: ItipMessage, recipient: string, user: UserRow, depth: number, later?: ItipMessage[]): Promise<string> {
     const facts = schedulingFacts(message.ical);
     const inbox = await specialCollection(tx, user, 'inbox');
@@ -57,7 +64,7 @@ export class Delivery {
     if (result.newCopy !== null && result.newCopy !== copy?.text) {
       const target = copy?.collection ?? (await defaultCalendar(tx, user, facts.componentType));
       if (!target) return SCHEDULE_STATUS.failed;
-      const name = copy?.object.name ?? `${randomUUID()}.ics`;
+      const name = copy?.object.name ?? (await this.freeName(tx, target.id, facts.uid));
       // The organizer's update changes the attendee copy's Schedule-Tag; a reply does not change the organizer's (RFC 6638 §3.2.10).
       const tag = message.method === 'REPLY' ? undefined : randomUUID();
       await this.writer.write(tx, target, name, Buffer.from(result.newCopy), 'text/calendar', tag);
