@@ -204,3 +204,24 @@ test('a recipient on another server is recorded as a pending delivery (SCHEDULE-
   assert.equal(queued[0]?.recipient, 'mailto:c@bar.example');
   assert.equal(queued[0]?.status, 'pending');
 });
+
+test('the organizer forwards an invitation to an uninvited calendar user', async () => {
+  await put('alice', '/calendars/alice/calendar/f1.ics', meeting('f1', ['bob']));
+  const request = (await inbox('bob')).find((t) => t.includes('UID:f1') && t.includes('METHOD:REQUEST')) ?? '';
+  const res = await s.request('POST', '/calendars/alice/outbox/', { body: request.replace(/\n/g, '\r\n').replace(/\r\r\n/g, '\r\n'), headers: { ...T, recipient: 'mailto:dave@example.com' } });
+  assert.equal(res.status, 200, res.text);
+  assert.match(res.text, /dave@example.com<\/d:href><\/cal:recipient><cal:request-status>1\.2/);
+  assert.ok(await inboxHas('dave', 'REQUEST', 'f1'), 'the uninvited recipient is made aware');
+});
+
+test('a new organizer takes over a meeting and tells everyone', async () => {
+  await put('alice', '/calendars/alice/calendar/o1.ics', meeting('o1', ['bob', 'carol']));
+  const bobCopy = await copyOf('bob', 'o1');
+  assert.ok(bobCopy);
+  const takeover = bobCopy.text
+    .replace('ORGANIZER:mailto:alice@example.com', 'ORGANIZER:mailto:bob@example.com')
+    .replace(/SEQUENCE:\d+/, 'SEQUENCE:5').replace(/(ATTENDEE[^\n]*)PARTSTAT=NEEDS-ACTION([^\n]*mailto:bob@example.com)/, '$1PARTSTAT=ACCEPTED$2');
+  const withSeq = takeover.includes('SEQUENCE:5') ? takeover : takeover.replace('END:VEVENT', 'SEQUENCE:5\r\nEND:VEVENT');
+  assert.ok([201, 204].includes((await put('bob', bobCopy.href, withSeq)).status));
+  assert.match((await copyOf('carol', 'o1'))?.text ?? '', /ORGANIZER:mailto:bob@example.com/, 'attendees follow the new organizer');
+});

@@ -47,7 +47,8 @@ export async function outboxPost(req: DavRequest, target: Resource, outbox: Outb
   if (!/^text\/calendar\b/i.test(req.headers['content-type'] ?? '')) {
     throw new ReefknotError('unsupported-media-type', 'POST to an outbox takes a text/calendar scheduling message');
   }
-  const results = await outbox.post(req.principal, req.path, req.body.toString('utf8'));
+  const recipients = (req.headers.recipient ?? '').split(',').map((r) => r.trim()).filter((r) => r !== '');
+  const results = await outbox.post(req.principal, req.path, req.body.toString('utf8'), recipients);
   const responses = results.map((r) => el(NS.CALDAV, 'response', [
     el(NS.CALDAV, 'recipient', [el(NS.DAV, 'href', [r.recipient])]),
     el(NS.CALDAV, 'request-status', [r.requestStatus]),

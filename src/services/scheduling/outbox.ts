@@ -27,7 +27,8 @@ const ORGANIZER_METHODS = new Set<ItipMethod>(['PUBLISH', 'REQUEST', 'ADD', 'CAN
 export class OutboxService {
   constructor(private readonly ctx: ServiceContext, private readonly delivery: Delivery, private readonly resources: ResourceService) {}
 
-  async post(principal: Principal, path: string, text: string): Promise<RecipientResult[]> {
+  /** `recipientsHeader`: the Recipient header of explicit scheduling, naming recipients who need not be attendees. */
+  async post(principal: Principal, path: string, text: string, recipientsHeader: string[] = []): Promise<RecipientResult[]> {
     return this.ctx.store.write(async (tx) => {
       const r = await this.resources.require(snapshotOf(tx), principal, path);
       if (r.type !== 'collection' || r.collection.kind !== 'outbox') throw new ReefknotError('method-not-allowed', 'POST of scheduling messages goes to a scheduling outbox');
@@ -40,7 +41,7 @@ export class OutboxService {
       const isFreeBusy = method === 'REQUEST' && root.getFirstSubcomponent('vfreebusy') !== null;
       requirePrivilege(r.access.privileges, isFreeBusy ? 'schedule-send-freebusy' : ORGANIZER_METHODS.has(method) ? 'schedule-send-invite' : 'schedule-send-reply');
       if (isFreeBusy) return this.freeBusy(tx, principal, text, mine);
-      return this.send(tx, root, method, text, mine, owner);
+      return this.send(tx, root, method, text, mine, owner, recipientsHeader);
     });
   }
 
@@ -76,7 +77,7 @@ export class OutboxService {
     return inbox !== null && (await privilegesOn(tx, principal, inbox)).has(privilege);
   }
 
-  private async send(tx: StoreTx, root: InstanceType<typeof ICAL.Component>, method: ItipMethod, text: string, mine: Set<string>, owner: UserRow): Promise<RecipientResult[]> {
+  private async send(tx: StoreTx, root: InstanceType<typeof ICAL.Component>, method: ItipMethod, text: string, mine: Set<string>, owner: UserRow, explicit: string[]): Promise<RecipientResult[]> {
     const comp = root.getAllSubcomponents().find((c) => c.name !== 'vtimezone');
     if (!comp) throw new ReefknotError('invalid-calendar-data', 'The message holds no component');
     const organizer = String(comp.getFirstPropertyValue('organizer') ?? '').toLowerCase();
@@ -90,6 +91,8 @@ export class OutboxService {
       originator = attendees.find((a) => mine.has(a));
       recipients = organizer ? [organizer] : [];
     }
+    // An organizer may send to someone who is not an attendee (forwarding, "aware" recipients; RFC 5546 §2.1.5).
+    if (explicit.length > 0) recipients = explicit.map((r) => r.toLowerCase());
     if (!originator) throw new ReefknotError('forbidden', `You are not the ${ORGANIZER_METHODS.has(method) ? 'ORGANIZER' : 'ATTENDEE'} of this ${method} (CALDAV:organizer-allowed)`);
     const message: ItipMessage = { method, recipients, originator, uid: String(comp.getFirstPropertyValue('uid') ?? ''), ical: text };
     const statuses = await this.delivery.deliver(tx, message, owner.id);
