@@ -7,8 +7,9 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { generateEvent } from './generate.js';
+import { objectAt } from './generate.js';
 import { populate, runOperations, type Plan } from './ops.js';
 import { memoryOf, startTarget, storeSize, type PeerName, type Target } from './peers.js';
 import { Reference } from './reference.js';
@@ -19,6 +20,7 @@ const HELP = `usage: npm run bench -- [options]
   --compare             also run Radicale and Xandikos (apt-get install -y radicale xandikos)
   --peers LIST          peers for --compare (default radicale,xandikos)
   --json FILE           write the raw numbers (every latency) as JSON
+  --history N           extra objects in 1996–2022 that no query reaches (default 0)
   --seed N              generator seed (default 42)
   --reps-factor F       multiply every repetition count (default 1; e.g. 0.25 for 100000 events)
   --max-seconds S       time cap per measured operation (default 30)
@@ -33,7 +35,7 @@ const log = (s: string): void => {
 function options(): { plan: Plan; compare: boolean; peers: PeerName[]; json?: string; keep: boolean; populateSeconds: number } {
   const { values } = parseArgs({
     options: {
-      events: { type: 'string' }, compare: { type: 'boolean' }, peers: { type: 'string' }, json: { type: 'string' },
+      events: { type: 'string' }, history: { type: 'string' }, compare: { type: 'boolean' }, peers: { type: 'string' }, json: { type: 'string' },
       seed: { type: 'string' }, 'reps-factor': { type: 'string' }, 'max-seconds': { type: 'string' },
       'populate-seconds': { type: 'string' }, concurrency: { type: 'string' }, keep: { type: 'boolean' }, help: { type: 'boolean' },
     },
@@ -52,6 +54,7 @@ function options(): { plan: Plan; compare: boolean; peers: PeerName[]; json?: st
     plan: {
       seed: Math.floor(number(values.seed, 42, 'seed')),
       events: Math.max(10, Math.floor(number(values.events, 10_000, 'events'))),
+      history: Math.max(0, Math.floor(Number(values.history ?? 0)) || 0),
       repsFactor: number(values['reps-factor'], 1, 'reps-factor'),
       maxSecondsPerOp: number(values['max-seconds'], 30, 'max-seconds'),
       concurrency: Math.floor(number(values.concurrency, 4, 'concurrency')),
@@ -78,7 +81,16 @@ function machine(): Record<string, string | number> {
     cpu: /model name\s*:\s*(.*)/.exec(cpuinfo)?.[1] ?? cpus()[0]?.model ?? '?',
     ramGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
     node: process.version,
+    commit: gitState(),
   };
+}
+
+/** The commit the server was built from, marked when the work tree had changes in src/. */
+function gitState(): string {
+  const cwd = fileURLToPath(new URL('../../', import.meta.url));
+  const head = (spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', cwd }).stdout ?? '').trim();
+  const dirty = (spawnSync('git', ['status', '--porcelain', '--', 'src'], { encoding: 'utf8', cwd }).stdout ?? '').trim() !== '';
+  return head ? `${head}${dirty ? ' + uncommitted src/ changes' : ''}` : '?';
 }
 
 const hasCommand = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
@@ -91,13 +103,13 @@ async function benchTarget(name: PeerName, plan: Plan, ref: Reference, populateS
   const t = await startTarget(name, keep);
   current = t;
   try {
-    log(`${niceName(name)} ${t.version} (pid ${t.pid}): populating ${plan.events} events`);
+    log(`${niceName(name)} ${t.version} (pid ${t.pid}): populating ${plan.events + plan.history} events`);
     const pop = await populate(t, plan, populateSeconds);
     log(`  ${pop.events} events in ${pop.seconds.toFixed(1)} s (${pop.eventsPerSec.toFixed(0)}/s), ${pop.errors} errors${pop.firstError ? `: ${pop.firstError.slice(0, 200)}` : ''}`);
     const storeAfterPopulate = storeSize(t.storeDir);
     const ops = await runOperations(t, plan, ref, log);
     return {
-      target: name, version: t.version, events: plan.events, instances: ref.instanceCount, populate: pop, ops,
+      target: name, version: t.version, events: plan.events, history: plan.history, instances: ref.instanceCount, populate: pop, ops,
       memory: memoryOf(t.pid), storeAfterPopulate, storeAtEnd: storeSize(t.storeDir),
       wallSeconds: (performance.now() - t0) / 1000,
     };
@@ -119,11 +131,11 @@ async function main(): Promise<void> {
 
   const g0 = performance.now();
   const ref = new Reference();
-  for (let i = 0; i < plan.events; i++) {
-    const ev = generateEvent(plan.seed, i);
+  for (let i = 0; i < plan.events + plan.history; i++) {
+    const ev = objectAt(plan.seed, plan.events, i);
     ref.add(ev.instances, ev.opaque);
   }
-  log(`generated ${plan.events} events (${ref.instanceCount} instances) in ${((performance.now() - g0) / 1000).toFixed(1)} s`);
+  log(`generated ${plan.events + plan.history} events (${ref.instanceCount} instances) in ${((performance.now() - g0) / 1000).toFixed(1)} s`);
 
   const names: PeerName[] = ['reefknot'];
   const missing: string[] = [];
@@ -147,9 +159,9 @@ async function main(): Promise<void> {
 
   const m = machine();
   const out = [
-    `## Reefknot benchmark — ${plan.events.toLocaleString('en-US')} events, seed ${plan.seed}`,
+    `## Reefknot benchmark — ${plan.events.toLocaleString('en-US')} events${plan.history ? ` + ${plan.history.toLocaleString('en-US')} history` : ''}, seed ${plan.seed}`,
     '',
-    `${m.date}; ${m.nproc} × ${m.cpu}; ${m.ramGiB} GiB RAM; node ${m.node}; population concurrency ${plan.concurrency}; repetition factor ${plan.repsFactor}; cap ${plan.maxSecondsPerOp} s per operation.`,
+    `${m.date}; ${m.nproc} × ${m.cpu}; ${m.ramGiB} GiB RAM; node ${m.node}; server at ${m.commit}; population concurrency ${plan.concurrency}; repetition factor ${plan.repsFactor}; cap ${plan.maxSecondsPerOp} s per operation.`,
     ...missing.map((s) => `\n> ${s}`),
     '',
     ...runs.flatMap((r) => [serverSection(r), '']),

@@ -12,6 +12,23 @@ export const BASE = Date.UTC(2026, 0, 1);
 export const SPAN_DAYS = 730;
 /** Open-ended rules are expanded up to here; every query range lies before it. */
 export const HORIZON = BASE + 800 * DAY;
+
+/** Where a family of events lies in time. */
+export interface Window {
+  prefix: string;
+  base: number;
+  spanDays: number;
+  /** Whether rules may be open-ended (no COUNT or UNTIL). */
+  open: boolean;
+}
+
+/** The calendar's main events: 2026–2027, where every query looks. */
+export const MAIN: Window = { prefix: 'bench', base: BASE, spanDays: SPAN_DAYS, open: true };
+/**
+ * History (--history): 1996–2022, bounded rules only, so none of it reaches the queried weeks:
+ * it makes the calendar bigger without changing any query's answer.
+ */
+export const HISTORY: Window = { prefix: 'hist', base: Date.UTC(1996, 0, 1), spanDays: 27 * 365, open: false };
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
@@ -115,7 +132,7 @@ function ruleLine(rule: Rule): string {
   return `RRULE:${parts.join(';')}`;
 }
 
-function makeRule(r: Rand, zone: ZoneId, startWall: number, weekly: boolean): Rule {
+function makeRule(r: Rand, zone: ZoneId, startWall: number, weekly: boolean, open: boolean): Rule {
   const dow = new Date(startWall).getUTCDay();
   const rule: Rule = weekly
     ? { freq: 'WEEKLY', interval: r() < 0.8 ? 1 : 2, byday: [dow] }
@@ -126,7 +143,7 @@ function makeRule(r: Rand, zone: ZoneId, startWall: number, weekly: boolean): Ru
   }
   const end = r();
   if (end < 0.7) rule.count = weekly ? int(r, 8, 52) : int(r, 5, 40);
-  else if (end < 0.9 || !weekly) rule.until = wallToUtc(zone, startWall) + int(r, 20, 300) * DAY + 5 * HOUR + 7 * MINUTE;
+  else if (end < 0.9 || !weekly || !open) rule.until = wallToUtc(zone, startWall) + int(r, 20, 300) * DAY + 5 * HOUR + 7 * MINUTE;
   return rule;
 }
 
@@ -135,8 +152,8 @@ interface Body {
   instances: number[];
 }
 
-function singleTimed(r: Rand, zone: ZoneId): Body {
-  const wall = BASE + int(r, 0, SPAN_DAYS - 1) * DAY + int(r, 7, 19) * HOUR + pick(r, [0, 15, 30, 45]) * MINUTE;
+function singleTimed(r: Rand, zone: ZoneId, w: Window): Body {
+  const wall = w.base + int(r, 0, w.spanDays - 1) * DAY + int(r, 7, 19) * HOUR + pick(r, [0, 15, 30, 45]) * MINUTE;
   const dur = pick(r, [30, 45, 60, 60, 90, 120, 180]) * MINUTE;
   return {
     lines: [dateTimeLine('DTSTART', zone, wall), dateTimeLine('DTEND', zone, wall + dur)],
@@ -144,8 +161,8 @@ function singleTimed(r: Rand, zone: ZoneId): Body {
   };
 }
 
-function allDay(r: Rand): Body {
-  const day = BASE + int(r, 0, SPAN_DAYS - 1) * DAY;
+function allDay(r: Rand, w: Window): Body {
+  const day = w.base + int(r, 0, w.spanDays - 1) * DAY;
   const len = r() < 0.8 ? 1 : int(r, 2, 3);
   return {
     lines: [`DTSTART;VALUE=DATE:${formatDate(day)}`, `DTEND;VALUE=DATE:${formatDate(day + len * DAY)}`],
@@ -154,10 +171,10 @@ function allDay(r: Rand): Body {
 }
 
 /** A recurring master plus its overrides (extra VEVENTs with RECURRENCE-ID). */
-function recurring(r: Rand, zone: ZoneId, weekly: boolean, head: string[]): { master: Body; overrides: string[][] } {
-  const wall = BASE + int(r, 0, weekly ? 600 : 700) * DAY + int(r, 8, 18) * HOUR + pick(r, [0, 30]) * MINUTE;
+function recurring(r: Rand, zone: ZoneId, weekly: boolean, head: string[], w: Window): { master: Body; overrides: string[][] } {
+  const wall = w.base + int(r, 0, w.spanDays - (weekly ? 130 : 30)) * DAY + int(r, 8, 18) * HOUR + pick(r, [0, 30]) * MINUTE;
   const dur = pick(r, [15, 30, 60, 90]) * MINUTE;
-  const rule = makeRule(r, zone, wall, weekly);
+  const rule = makeRule(r, zone, wall, weekly, w.open);
   const starts = expandRule(zone, wall, rule);
   const lines = [dateTimeLine('DTSTART', zone, wall)];
   lines.push(r() < 0.5 ? dateTimeLine('DTEND', zone, wall + dur) : `DURATION:PT${dur / MINUTE}M`);
@@ -193,24 +210,24 @@ function recurring(r: Rand, zone: ZoneId, weekly: boolean, head: string[]): { ma
  * Event `i` of `seed`. `edit` > 0 gives the same event edited that many times (new SUMMARY and
  * SEQUENCE, same times), for incremental-sync rounds.
  */
-export function generateEvent(seed: number, i: number, edit = 0): GenEvent {
-  const r = prng(Math.imul(seed ^ 0x5bd1e995, 0x9e3779b1) + i * 0x85ebca6b);
-  const uid = `bench-${seed}-${i}@reefknot.example`;
+export function generateEvent(seed: number, i: number, edit = 0, w: Window = MAIN): GenEvent {
+  const r = prng(Math.imul(seed ^ 0x5bd1e995, 0x9e3779b1) + i * 0x85ebca6b + (w === MAIN ? 0 : 0x3c6ef372));
+  const uid = `${w.prefix}-${seed}-${i}@reefknot.example`;
   const kind = r();
   const zone = pick(r, ZONES);
   const head = [`UID:${uid}`, 'DTSTAMP:20260101T000000Z'];
   let body: Body;
   let overrides: string[][] = [];
   let usedZone: ZoneId = zone;
-  if (kind < 0.5) body = singleTimed(r, zone);
+  if (kind < 0.5) body = singleTimed(r, zone, w);
   else if (kind < 0.62) {
-    body = allDay(r);
+    body = allDay(r, w);
     usedZone = 'UTC';
   } else if (kind < 0.9) {
-    const rec = recurring(r, zone, kind < 0.8, head);
+    const rec = recurring(r, zone, kind < 0.8, head, w);
     body = rec.master;
     overrides = rec.overrides;
-  } else body = singleTimed(r, zone);
+  } else body = singleTimed(r, zone, w);
   const transparent = kind >= 0.5 && kind < 0.62 ? r() < 0.5 : r() < 0.05;
   const props = [...head, ...body.lines, `SUMMARY:${sentence(r, int(r, 1, 4))}${edit > 0 ? ` (edit ${edit})` : ''}`];
   if (edit > 0) props.push(`SEQUENCE:${edit}`);
@@ -233,5 +250,11 @@ export function generateEvent(seed: number, i: number, edit = 0): GenEvent {
   return { uid, name: `${uid.replace(/@.*/, '')}.ics`, ics: lines.map(fold).join('\r\n') + '\r\n', instances: body.instances, opaque: !transparent };
 }
 
-/** Name of event `i` without building it. */
-export const eventName = (seed: number, i: number): string => `bench-${seed}-${i}.ics`;
+/** Object `idx` of a calendar with `events` main events followed by history events. */
+export function objectAt(seed: number, events: number, idx: number): GenEvent {
+  return idx < events ? generateEvent(seed, idx) : generateEvent(seed, idx - events, 0, HISTORY);
+}
+
+/** Name of object `idx` without building it. */
+export const objectName = (seed: number, events: number, idx: number): string =>
+  idx < events ? `bench-${seed}-${idx}.ics` : `hist-${seed}-${idx - events}.ics`;

@@ -7,7 +7,7 @@
  * the body) is timed; checking the answer is not.
  */
 import { calendarQueryBody, freeBusyBody, multigetBody, parseMultistatus, busyTimeOf, PROPFIND_ETAG, syncCollectionBody, syncTokenOf, type HttpResult } from './dav.js';
-import { eventName, generateEvent, prng } from './generate.js';
+import { generateEvent, objectAt, objectName, prng } from './generate.js';
 import type { Target } from './peers.js';
 import { queryWeek, warmupWeek, WEEK_MS, type Reference } from './reference.js';
 
@@ -42,6 +42,8 @@ export interface PopulateResult {
 export interface Plan {
   seed: number;
   events: number;
+  /** Extra objects in 1996–2022 that no query range reaches (0 by default). */
+  history: number;
   /** Multiplies every repetition count (0.2 for a quick or a very large run). */
   repsFactor: number;
   maxSecondsPerOp: number;
@@ -97,8 +99,8 @@ export async function populate(t: Target, plan: Plan, maxSeconds: number): Promi
   const t0 = performance.now();
   const deadline = t0 + maxSeconds * 1000;
   const worker = async (): Promise<void> => {
-    while (next < plan.events && performance.now() < deadline) {
-      const ev = generateEvent(plan.seed, next++);
+    while (next < plan.events + plan.history && performance.now() < deadline) {
+      const ev = objectAt(plan.seed, plan.events, next++);
       try {
         const r = await t.client.request('PUT', t.calendar + ev.name, ev.ics, { ...ICS, 'if-none-match': '*' });
         const err = httpError(r, [200, 201, 204]);
@@ -125,11 +127,11 @@ function members(t: Target, text: string): number {
 }
 
 export async function runOperations(t: Target, plan: Plan, ref: Reference, log: (s: string) => void): Promise<OpResult[]> {
-  const n = plan.events;
+  const n = plan.events + plan.history;
   const reps = (k: number): number => Math.max(3, Math.round(k * plan.repsFactor));
   const max = plan.maxSecondsPerOp;
   const rand = prng(plan.seed + 7);
-  const anyHref = (): string => t.calendar + eventName(plan.seed, Math.floor(rand() * n));
+  const anyHref = (): string => t.calendar + objectName(plan.seed, plan.events, Math.floor(rand() * n));
   const c = t.client;
   const out: OpResult[] = [];
   const step = async (r: Promise<OpResult>): Promise<void> => {
@@ -189,7 +191,7 @@ export async function runOperations(t: Target, plan: Plan, ref: Reference, log: 
 
   const putReps = reps(200);
   await step(measure('PUT (new event)', putReps, 5, max, async (i, warm) => {
-    const ev = generateEvent(plan.seed, n + (warm ? putReps + i : i));
+    const ev = generateEvent(plan.seed, plan.events + (warm ? putReps + i : i));
     const r = await c.request('PUT', t.calendar + ev.name, ev.ics, { ...ICS, 'if-none-match': '*' });
     return { ms: r.ms, error: httpError(r, [201, 204]) };
   }));

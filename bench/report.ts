@@ -9,6 +9,7 @@ export interface RunResult {
   target: PeerName;
   version: string;
   events: number;
+  history: number;
   instances: number;
   populate: PopulateResult;
   ops: OpResult[];
@@ -69,7 +70,7 @@ const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\s+/g, ' ')
 export function serverSection(r: RunResult): string {
   const p = r.populate;
   const lines = [
-    `### ${NICE[r.target]} ${r.version} — ${r.events.toLocaleString('en-US')} events (${r.instances.toLocaleString('en-US')} instances)`,
+    `### ${NICE[r.target]} ${r.version} — ${r.events.toLocaleString('en-US')} events${r.history ? ` + ${r.history.toLocaleString('en-US')} history` : ''} (${r.instances.toLocaleString('en-US')} instances)`,
     '',
     `- Population: ${p.events.toLocaleString('en-US')} PUTs in ${num(p.seconds, 1)} s = **${num(p.eventsPerSec, 0)} events/s**, ${p.errors} errors${p.firstError ? ` (first: ${cell(p.firstError)})` : ''}`,
     `- Server peak RSS (VmHWM): ${r.memory.peakKb === null ? '?' : mb(r.memory.peakKb * 1024)}; store on disk: ${mb(r.storeAfterPopulate.diskBytes)} after population, ${mb(r.storeAtEnd.diskBytes)} at the end (${r.storeAtEnd.files} files)`,
