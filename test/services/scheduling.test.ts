@@ -225,3 +225,16 @@ test('a new organizer takes over a meeting and tells everyone', async () => {
   assert.ok([201, 204].includes((await put('bob', bobCopy.href, withSeq)).status));
   assert.match((await copyOf('carol', 'o1'))?.text ?? '', /ORGANIZER:mailto:bob@example.com/, 'attendees follow the new organizer');
 });
+
+test('availability set on the inbox (RFC 7953) shows as unavailable busy time', async () => {
+  const availability = cal('BEGIN:VAVAILABILITY\r\nUID:av\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20270101T000000Z\r\nBEGIN:AVAILABLE\r\nUID:av1\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20270104T090000Z\r\nDTEND:20270104T170000Z\r\nRRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR\r\nEND:AVAILABLE\r\nEND:VAVAILABILITY\r\n');
+  const set = await s.request('PROPPATCH', '/calendars/dave/inbox/', { user: 'dave',
+    body: `<d:propertyupdate xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:set><d:prop><c:calendar-availability><![CDATA[${availability}]]></c:calendar-availability></d:prop></d:set></d:propertyupdate>` });
+  assert.match(set.text, /200 OK/);
+  const bad = await s.request('PROPPATCH', '/calendars/dave/inbox/', { user: 'dave',
+    body: '<d:propertyupdate xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:set><d:prop><c:calendar-availability>nonsense</c:calendar-availability></d:prop></d:set></d:propertyupdate>' });
+  assert.match(bad.text, /409/);
+  const request = cal('METHOD:REQUEST\r\nBEGIN:VFREEBUSY\r\nUID:fb2\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20270109T000000Z\r\nDTEND:20270110T000000Z\r\nORGANIZER:mailto:bob@example.com\r\nATTENDEE:mailto:dave@example.com\r\nEND:VFREEBUSY\r\n');
+  const res = await s.request('POST', '/calendars/bob/outbox/', { user: 'bob', body: request, headers: T });
+  assert.match(res.text.replace(/&#13;\n /g, ''), /FBTYPE=BUSY-UNAVAILABLE:20270109T000000Z\/(20270110T000000Z|P1D|PT24H)/, 'a Saturday outside the working week');
+});

@@ -4,6 +4,7 @@
  * schedule-calendar-transp on calendars (§9.1), CALDAV:schedule-tag on objects (§9.3), and POST
  * to the outbox answered with a CALDAV:schedule-response (§10.1).
  */
+import ICAL from 'ical.js';
 import { ReefknotError } from '../../domain/errors.js';
 import { homePath } from '../../services/context.js';
 import type { OutboxService } from '../../services/scheduling/outbox.js';
@@ -30,6 +31,19 @@ export function schedulingProperties(): LiveProperty[] {
 /** schedule-calendar-transp (RFC 6638 §9.1): opaque (default) or transparent to busy time. */
 export function schedulingCheckedProperties(): CheckedDeadProperty[] {
   return [{
+    // RFC 7953 §7.2.4: the user's availability, on their inbox.
+    ns: NS.CALDAV, name: 'calendar-availability',
+    appliesTo: (r) => r.type === 'collection' && r.collection.kind === 'inbox',
+    validate: (value) => {
+      const text = value.map((v) => (typeof v === 'string' ? v : '')).join('').trim();
+      try {
+        const root = new ICAL.Component(ICAL.parse(text) as unknown[]);
+        if (root.name !== 'vcalendar' || root.getAllSubcomponents('vavailability').length === 0) throw new Error('no VAVAILABILITY');
+      } catch {
+        throw new ReefknotError('invalid-property', 'calendar-availability must be a VCALENDAR holding VAVAILABILITY components (RFC 7953)');
+      }
+    },
+  }, {
     ns: NS.CALDAV, name: 'schedule-calendar-transp',
     appliesTo: (r) => r.type === 'collection' && r.collection.kind === 'calendar',
     validate: (value) => {

@@ -5,11 +5,12 @@
  * Read through the time index: only candidates in the range are parsed.
  */
 import ICAL from 'ical.js';
-import { busyPeriods, type BusyTime } from '../../domain/freebusy/compute.js';
+import { busyPeriods, merge, type BusyTime } from '../../domain/freebusy/compute.js';
 import { resolveTimezones } from '../../domain/ical/timezones.js';
 import type { CollectionRow, StoreTx, UserRow } from '../../store/types.js';
 import type { ServiceContext } from '../context.js';
-import { SCHEDULE_CALENDAR_TRANSP } from './calendar-users.js';
+import { CALENDAR_AVAILABILITY, SCHEDULE_CALENDAR_TRANSP, specialCollection } from './calendar-users.js';
+import { unavailableTime } from '../../domain/freebusy/availability.js';
 
 type Component = InstanceType<typeof ICAL.Component>;
 
@@ -43,5 +44,35 @@ export async function busyTimeOf(tx: StoreTx, ctx: ServiceContext, user: UserRow
       calendars.push(asSeenBy(parsed, addresses));
     }
   }
-  return busyPeriods(calendars, range, { maxInstances: ctx.limits.maxInstances });
+  const busy = busyPeriods(calendars, range, { maxInstances: ctx.limits.maxInstances });
+  const availability = await availabilityOf(tx, user);
+  if (!availability) return busy;
+  const off = unavailableTime(availability, range, ctx.limits.maxInstances);
+  return {
+    busy: merge([...busy.busy, ...off.busy], range),
+    tentative: merge([...busy.tentative, ...off.tentative], range),
+    unavailable: merge([...busy.unavailable, ...off.unavailable], range),
+  };
+}
+
+/** The text inside a stored dead property (the JSON of its XML element). */
+function propertyText(json: string): string {
+  const walk = (n: unknown): string => (typeof n === 'string' ? n : typeof n === 'object' && n !== null && 'children' in n && Array.isArray(n.children) ? n.children.map(walk).join('') : '');
+  try {
+    return walk(JSON.parse(json));
+  } catch {
+    return '';
+  }
+}
+
+/** RFC 7953 §7.2.4 CALDAV:calendar-availability on the user's inbox, parsed, if set. */
+async function availabilityOf(tx: StoreTx, user: UserRow): Promise<Component | null> {
+  const inbox = await specialCollection(tx, user, 'inbox');
+  const prop = inbox ? (await tx.getProperties(inbox.id, '')).find((p) => p.ns === CALENDAR_AVAILABILITY.ns && p.name === CALENDAR_AVAILABILITY.name) : undefined;
+  if (!prop) return null;
+  try {
+    return new ICAL.Component(ICAL.parse(propertyText(prop.value).trim()) as unknown[]);
+  } catch {
+    return null;
+  }
 }

@@ -9,6 +9,7 @@ import { homePath } from '../context.js';
 import { normaliseAddress } from '../users.js';
 
 export const SCHEDULE_CALENDAR_TRANSP = { ns: 'urn:ietf:params:xml:ns:caldav', name: 'schedule-calendar-transp' };
+export const CALENDAR_AVAILABILITY = { ns: 'urn:ietf:params:xml:ns:caldav', name: 'calendar-availability' };
 
 /** The local user holding `address`, or null (a recipient on another server, or nobody). */
 export async function localUser(tx: StoreTx, address: string): Promise<UserRow | null> {
