@@ -97,7 +97,9 @@ export class WebApp {
    */
   async authenticate(req: IncomingMessage, method: string): Promise<CookieAuth> {
     const id = readCookie(req.headers.cookie, SESSION_COOKIE);
-    if (id === undefined) return null;
+    // The web app sends X-CSRF-Token on every request: without a session it is told so, with
+    // no Basic challenge (which would make the browser show its own password dialog).
+    if (id === undefined) return req.headers['x-csrf-token'] === undefined ? null : { refused: json(401, { error: 'Sign in first.' }) };
     const found = await this.sessionOf(req);
     if (!found) return { refused: json(401, { error: 'Your session has ended; sign in again.' }) };
     if (!SAFE_METHODS.has(method) && !this.csrfOk(req, found.session)) {

@@ -34,6 +34,7 @@ export async function launch(): Promise<Chrome> {
     browser,
     async newPage(opts = {}) {
       const context = await browser.newContext({ viewport: { width: opts.width ?? 1280, height: opts.height ?? 860 }, timezoneId: 'Europe/Berlin', locale: 'en-GB' });
+      context.setDefaultTimeout(8000);
       const page = await context.newPage();
       page.on('pageerror', (e) => { (page as Page & { errors?: string[] }).errors?.push(String(e)); });
       return { context, page };

@@ -26,7 +26,8 @@ export async function renderGrid(el: HTMLElement, state: AppState, addresses: st
   const head = h('tr', {}, h('th', { scope: 'col' }, 'Person'), ...slots.map((s) => {
     const sw = wallInZone(s, state.zone);
     const label = `${pad(sw.hour)}:${pad(sw.minute)}`;
-    const b = h('button', { type: 'button', class: 'slot-pick', 'aria-label': `Start at ${label}`, title: `Start at ${label}` }, sw.minute === 0 ? String(sw.hour) : '');
+    const text = sw.minute === 0 ? String(sw.hour) : '';
+    const b = h('button', { type: 'button', class: 'slot-pick', 'aria-label': text ? `${text}: start at ${label}` : `Start at ${label}`, title: `Start at ${label}` }, text);
     b.addEventListener('click', () => onPick(s));
     return h('th', { scope: 'col' }, b);
   }));

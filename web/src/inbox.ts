@@ -46,7 +46,29 @@ function attendeeList(ve: ICAL.Component): HTMLElement {
   }));
 }
 
-function schedulingItem(state: AppState, item: { href: string; data: string }, rerender: () => void): HTMLElement | null {
+interface InboxItem { href: string; data: string; hrefs: string[] }
+
+/** One entry per UID and method: the latest message (highest SEQUENCE, then DTSTAMP) stands for all. */
+function latestPerUid(items: Array<{ href: string; data: string }>): InboxItem[] {
+  const groups = new Map<string, { item: InboxItem; rank: string }>();
+  for (const it of items) {
+    let key = it.href;
+    let rank = '';
+    try {
+      const vcal = parseCalendar(it.data);
+      const ve = vcal.getFirstSubcomponent('vevent');
+      key = `${String(vcal.getFirstPropertyValue('method') ?? '')} ${String(ve?.getFirstPropertyValue('uid') ?? it.href)}`;
+      rank = `${String(ve?.getFirstPropertyValue('sequence') ?? 0).padStart(6, '0')} ${String(ve?.getFirstPropertyValue('dtstamp') ?? '')}`;
+    } catch { /* shown as unreadable below */ }
+    const g = groups.get(key);
+    if (!g) groups.set(key, { item: { ...it, hrefs: [it.href] }, rank });
+    else if (rank >= g.rank) groups.set(key, { item: { ...it, hrefs: [...g.item.hrefs, it.href] }, rank });
+    else g.item.hrefs.push(it.href);
+  }
+  return [...groups.values()].map((g) => g.item);
+}
+
+function schedulingItem(state: AppState, item: InboxItem, rerender: () => void): HTMLElement | null {
   const vcal = parseCalendar(item.data);
   const method = String(vcal.getFirstPropertyValue('method') ?? '').toUpperCase();
   const ve = vcal.getFirstSubcomponent('vevent');
@@ -54,7 +76,11 @@ function schedulingItem(state: AppState, item: { href: string; data: string }, r
   const uid = String(ve.getFirstPropertyValue('uid') ?? '');
   const summary = String(ve.getFirstPropertyValue('summary') ?? '(no title)');
   const organizer = String(ve.getFirstPropertyValue('organizer') ?? '').replace(/^mailto:/i, '');
-  const done = async (): Promise<void> => { await state.dav.delete(item.href, null).catch(() => undefined); rerender(); state.refetch(); };
+  const done = async (): Promise<void> => {
+    for (const href of item.hrefs) await state.dav.delete(href, null).catch(() => undefined);
+    rerender();
+    state.refetch();
+  };
   const buttons: HTMLElement[] = [];
   const act = (label: string, fn: () => Promise<void>): void => {
     const b = h('button', { type: 'button' }, label);
@@ -96,7 +122,7 @@ export async function renderInbox(state: AppState, el: HTMLElement): Promise<num
     list.appendChild(h('li', { class: 'inbox-item share-invite' }, h('h3', {}, 'Shared calendar: ', h('span', { class: 'summary' }, inv.summary || inv.hostUrl)),
       h('p', {}, h('span', { class: 'who' }, inv.organizer), ` shares a calendar with you (${inv.access}).`), h('div', { class: 'actions' }, accept, decline)));
   }
-  for (const item of items) {
+  for (const item of latestPerUid(items)) {
     try {
       const li = schedulingItem(state, item, rerender);
       if (li) list.appendChild(li);
