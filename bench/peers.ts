@@ -47,6 +47,12 @@ function launch(cmd: string, args: string[], logTo: string[]): ChildProcess {
   child.stderr?.setEncoding('utf8').on('data', (d: string) => {
     if (logTo.join('').length < 100_000) logTo.push(d);
   });
+  // Never leave a server behind if the bench itself dies.
+  const orphanGuard = (): void => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  process.once('exit', orphanGuard);
+  child.once('exit', () => process.removeListener('exit', orphanGuard));
   return child;
 }
 
