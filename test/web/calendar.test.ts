@@ -72,6 +72,7 @@ test('create an event with an attendee found by address completion', { skip: mis
   await dialog.getByRole('option', { name: /bob@example.com/ }).click();
   await dialog.locator('.attendees li[data-address="bob@example.com"]').waitFor();
   await dialog.locator('.fb-grid').waitFor();
+  await dialog.locator('.fb-grid').scrollIntoViewIfNeeded();
   await shot(alice, 'event-editor');
   await dialog.getByRole('button', { name: 'Save' }).click();
   await alice.locator('.fc-event', { hasText: 'Planning with Bob' }).waitFor();
