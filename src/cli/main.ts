@@ -8,6 +8,7 @@ import { registerDataCommands } from './data-commands.js';
 import { registerServeCommands } from './serve-command.js';
 import { registerUserCommands } from './user-commands.js';
 import { registerShareCommands } from './share-commands.js';
+import { registerMailCommands } from './mail-commands.js';
 
 export function buildProgram(): Command {
   const program = new Command('reefknot')
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerUserCommands(program);
   registerDataCommands(program);
   registerShareCommands(program);
+  registerMailCommands(program);
   return program;
 }
 

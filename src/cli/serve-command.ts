@@ -12,6 +12,10 @@ interface ServeOptions {
   logLevel?: string;
   firstUser?: string;
   quota?: string;
+  smtpRelay?: string;
+  mailListen?: string;
+  mailProtocol?: string;
+  mailAuth?: string;
 }
 
 function overrides(o: ServeOptions): ConfigOverrides {
@@ -23,6 +27,10 @@ function overrides(o: ServeOptions): ConfigOverrides {
   if (o.logLevel) f.logLevel = o.logLevel as LogLevel;
   if (o.firstUser) f.firstUser = o.firstUser;
   if (o.quota !== undefined) f.quotaBytes = Number(o.quota);
+  if (o.smtpRelay) f.smtpRelay = o.smtpRelay;
+  if (o.mailListen) f.mailListen = o.mailListen;
+  if (o.mailProtocol) f.mailProtocol = o.mailProtocol as 'lmtp' | 'smtp';
+  if (o.mailAuth) f.mailAuth = o.mailAuth as 'none' | 'dkim' | 'dmarc';
   return f;
 }
 
@@ -37,6 +45,10 @@ export function registerServeCommands(program: Command): void {
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent')
     .option('--first-user <name>', 'user created on an empty data folder (default admin)')
     .option('--quota <bytes>', 'default quota for new users, in bytes')
+    .option('--smtp-relay <url>', 'send invitations by email through smtp://[user:pass@]host:port (or smtps://)')
+    .option('--mail-listen <host:port>', 'accept calendar mail from the mail system on this address')
+    .option('--mail-protocol <protocol>', 'lmtp (default) or smtp for --mail-listen')
+    .option('--mail-auth <policy>', 'authentication inbound mail must pass: none (default), dkim or dmarc')
     .action(async (opts: ServeOptions, cmd: Command) => {
       const config = configFrom(cmd, overrides(opts));
       const handle = await serve(config);

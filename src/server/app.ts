@@ -14,6 +14,10 @@ import { InvitationService } from '../services/invitations.js';
 import { Delivery } from '../services/scheduling/deliver.js';
 import { ImplicitScheduling } from '../services/scheduling/implicit.js';
 import { OutboxService } from '../services/scheduling/outbox.js';
+import { ReceiveService } from '../services/scheduling/receive.js';
+import { DeliveryWorker } from '../services/scheduling/worker.js';
+import type { Transport } from '../services/scheduling/transports.js';
+import { SmtpImipTransport } from '../protocols/imip/sender.js';
 import { buildCaldav } from '../protocols/caldav/index.js';
 import { Hrefs } from '../protocols/dav/paths.js';
 import type { DavProtocol } from '../protocols/dav/handler.js';
@@ -26,6 +30,12 @@ export interface App {
   content: ContentService;
   sharing: SharingService;
   context: ServiceContext;
+  /** Local delivery and processing of scheduling messages (also for messages arriving from outside). */
+  delivery: Delivery;
+  receive: ReceiveService;
+  /** Sends queued messages to recipients on other servers. */
+  worker: DeliveryWorker;
+  transports: Transport[];
   /** Built once the public URL is known (the port may be chosen at listen time). */
   dav(baseUrl: string): DavProtocol;
 }
@@ -47,8 +57,11 @@ export function buildApp(config: ServerConfig, store: Store = openStore(config))
   const delivery = new Delivery(context, content.writer);
   content.scheduling = new ImplicitScheduling(context, delivery);
   const outbox = new OutboxService(context, delivery, content.resources);
+  const transports: Transport[] = config.smtpRelay ? [new SmtpImipTransport(config.smtpRelay)] : [];
   return {
-    config, store, users, content, context, sharing,
+    config, store, users, content, context, sharing, delivery, transports,
+    receive: new ReceiveService(context, delivery),
+    worker: new DeliveryWorker(context, transports, content.writer),
     dav: (baseUrl: string) => {
       const url = new URL(baseUrl);
       const hrefs = new Hrefs(url.pathname.replace(/\/$/, ''), url.origin);

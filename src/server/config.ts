@@ -24,6 +24,15 @@ export interface ServerConfig {
   quotaBytes: number | null;
   /** Largest request body accepted, bytes. */
   maxRequestBytes: number;
+  /** smtp://[user:pass@]host:port or smtps://… — where iMIP mail goes out; null: none. */
+  smtpRelay: string | null;
+  /** HOST:PORT of the SMTP/LMTP listener taking calendar mail in; null: off. */
+  mailListen: string | null;
+  mailProtocol: 'lmtp' | 'smtp';
+  /** Authentication inbound scheduling mail must pass: none, dkim or dmarc. */
+  mailAuth: 'none' | 'dkim' | 'dmarc';
+  /** How often the delivery worker looks for due messages, ms. */
+  deliveryIntervalMs: number;
   limits: CalendarLimits;
 }
 
@@ -37,6 +46,11 @@ export const DEFAULT_CONFIG: ServerConfig = {
   firstUser: 'admin',
   quotaBytes: null,
   maxRequestBytes: 12 * 1024 * 1024,
+  smtpRelay: null,
+  mailListen: null,
+  mailProtocol: 'lmtp',
+  mailAuth: 'none',
+  deliveryIntervalMs: 5_000,
   limits: DEFAULT_CALENDAR_LIMITS,
 };
 
@@ -51,6 +65,11 @@ const KEYS: { key: keyof ServerConfig; env: string; parse: (v: string) => unknow
   { key: 'firstUser', env: 'REEFKNOT_FIRST_USER', parse: String },
   { key: 'quotaBytes', env: 'REEFKNOT_QUOTA_BYTES', parse: (v) => (v === '' ? null : Number(v)) },
   { key: 'maxRequestBytes', env: 'REEFKNOT_MAX_REQUEST_BYTES', parse: Number },
+  { key: 'smtpRelay', env: 'REEFKNOT_SMTP_RELAY', parse: String },
+  { key: 'mailListen', env: 'REEFKNOT_MAIL_LISTEN', parse: String },
+  { key: 'mailProtocol', env: 'REEFKNOT_MAIL_PROTOCOL', parse: String },
+  { key: 'mailAuth', env: 'REEFKNOT_MAIL_AUTH', parse: String },
+  { key: 'deliveryIntervalMs', env: 'REEFKNOT_DELIVERY_INTERVAL_MS', parse: Number },
 ];
 
 export type ConfigOverrides = Partial<Omit<ServerConfig, 'limits'>> & { limits?: Partial<CalendarLimits> };
@@ -108,6 +127,11 @@ function validate(c: ServerConfig): void {
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(c.logLevel)) throw new Error(`logLevel '${c.logLevel}' is not a level`);
   if (c.quotaBytes !== null && !(Number.isInteger(c.quotaBytes) && c.quotaBytes >= 0)) throw new Error('quotaBytes must be a whole number of bytes');
   if (!(Number.isInteger(c.maxRequestBytes) && c.maxRequestBytes > 0)) throw new Error('maxRequestBytes must be a positive whole number');
+  if (c.smtpRelay !== null && !/^smtps?:\/\/[^/]+/i.test(c.smtpRelay)) throw new Error(`smtpRelay '${c.smtpRelay}' must look like smtp://[user:pass@]host:port or smtps://…`);
+  if (c.mailListen !== null) parseListen(c.mailListen);
+  if (!['lmtp', 'smtp'].includes(c.mailProtocol)) throw new Error('mailProtocol must be lmtp or smtp');
+  if (!['none', 'dkim', 'dmarc'].includes(c.mailAuth)) throw new Error('mailAuth must be none, dkim or dmarc');
+  if (!(c.deliveryIntervalMs > 0)) throw new Error('deliveryIntervalMs must be positive');
 }
 
 export function parseListen(listen: string): { host: string; port: number } {

@@ -7,6 +7,7 @@ import { randomPassword } from '../services/passwords.js';
 import { buildApp, type App } from './app.js';
 import type { ServerConfig } from './config.js';
 import { startHttpServer, type RunningServer } from './http-server.js';
+import { startMailListener } from './mail-listener.js';
 import { createLogger, type Logger } from './logger.js';
 
 export interface ServeHandle {
@@ -29,6 +30,11 @@ export async function serve(config: ServerConfig, say: (line: string) => void = 
   const app = buildApp(config);
   await ensureFirstUser(app, say);
   const http = await startHttpServer(app, log);
+  app.worker.start(config.deliveryIntervalMs);
+  const mail = config.mailListen
+    ? await startMailListener({ listen: config.mailListen, protocol: config.mailProtocol, auth: config.mailAuth, receive: app.receive, users: app.users, log })
+    : null;
+  if (mail && config.mailListen) say(`Calendar mail (${config.mailProtocol.toUpperCase()}) is accepted on ${config.mailListen.replace(/:\d+$/, '')}:${mail.port}`);
   log.info({ url: http.url, data: config.data }, 'listening');
   say(`Reefknot is listening on ${http.url}/ (data in ${config.data})`);
   say(`Point a CalDAV client at ${http.url}/ and sign in as a user; calendars live under ${http.url}/calendars/NAME/`);
@@ -37,6 +43,9 @@ export async function serve(config: ServerConfig, say: (line: string) => void = 
     stopping ??= (async () => {
       log.info('shutting down: finishing in-flight requests');
       await http.close();
+      await mail?.close();
+      await app.worker.stop();
+      for (const t of app.transports) if ('close' in t && typeof t.close === 'function') (t.close as () => void)();
       await app.store.close();
       log.info('stopped');
     })();

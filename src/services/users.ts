@@ -132,6 +132,17 @@ export class UserService {
     return { user };
   }
 
+  /** Whether an address belongs to a user of this server. */
+  async isLocalAddress(address: string): Promise<boolean> {
+    let normalised: string;
+    try {
+      normalised = normaliseAddress(address);
+    } catch {
+      return false;
+    }
+    return (await this.ctx.store.read((tx) => tx.getUserByAddress(normalised))) !== null;
+  }
+
   async count(): Promise<number> {
     return this.ctx.store.read(async (tx) => (await tx.listUsers()).length);
   }

@@ -152,6 +152,16 @@ export interface DeliveryRow {
   updatedAt: number;
 }
 
+/** Inbound scheduling mail that failed a check, kept for the user to review (design.md "Safety"). */
+export interface QuarantineRow {
+  id: number;
+  receivedAt: number;
+  sender: string;
+  recipients: string[];
+  reason: string;
+  raw: Buffer;
+}
+
 export interface StoreTx {
   // Users and their calendar user addresses (mailto:, lower-cased, unique server-wide).
   createUser(u: { name: string; passwordHash: string; type: UserType; quotaBytes: number | null; now: number }): Promise<UserRow>;
@@ -223,6 +233,13 @@ export interface StoreTx {
   addDelivery(d: Omit<DeliveryRow, 'id' | 'attempts' | 'lastError' | 'updatedAt'>): Promise<DeliveryRow>;
   listDeliveries(filter: { ownerId?: number; uid?: string; status?: DeliveryRow['status'] }): Promise<DeliveryRow[]>;
   updateDelivery(id: number, patch: Partial<Pick<DeliveryRow, 'status' | 'scheduleStatus' | 'attempts' | 'nextTry' | 'lastError' | 'route'>>, now: number): Promise<void>;
+
+  addQuarantine(q: Omit<QuarantineRow, 'id'>): Promise<QuarantineRow>;
+  listQuarantine(): Promise<QuarantineRow[]>;
+  getQuarantine(id: number): Promise<QuarantineRow | null>;
+  deleteQuarantine(id: number): Promise<boolean>;
+  /** Records a Message-ID; false when it was already seen (the message is a duplicate). */
+  markMessageSeen(messageId: string, now: number): Promise<boolean>;
 
   // Change log (RFC 6578 sync).
   changesSince(collectionId: number, revision: number): Promise<ChangeRow[]>;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 const BIN = join(process.cwd(), 'bin', 'reefknot.js');
 
 function cli(data: string, args: string[], input?: string, env: NodeJS.ProcessEnv = {}): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args, '--data', data], { input, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 30_000 });
+  const r = spawnSync(process.execPath, [BIN, ...args, '--data', data], { input, encoding: "utf8", env: { ...process.env, ...env }, timeout: 90_000 });
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
 }
 

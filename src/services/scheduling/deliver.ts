@@ -54,7 +54,8 @@ export class Delivery {
     return (await tx.getObjectMeta(collectionId, name)) ? `${randomUUID()}.ics` : name;
   }
 
-  private async deliverLocal(tx: StoreTx, message: ItipMessage, recipient: string, user: UserRow, depth: number, later?: ItipMessage[]): Promise<string> {
+  /** Puts the message in a local user's inbox and applies it to their copy; returns the SCHEDULE-STATUS. */
+  async deliverLocal(tx: StoreTx, message: ItipMessage, recipient: string, user: UserRow, depth = 0, later?: ItipMessage[]): Promise<string> {
     const facts = schedulingFacts(message.ical);
     const inbox = await specialCollection(tx, user, 'inbox');
     if (!facts || !inbox || user.disabled) return SCHEDULE_STATUS.failed;

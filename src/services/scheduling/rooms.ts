@@ -13,7 +13,8 @@ import { userCopy } from './calendar-users.js';
 
 const YEAR_MS = 366 * 86_400_000;
 
-function setPartstat(text: string, address: string, partstat: string): string {
+/** The object with `address`'s PARTSTAT set (and RSVP dropped) on every component. */
+export function setPartstat(text: string, address: string, partstat: string): string {
   const root = new ICAL.Component(ICAL.parse(text) as unknown[]);
   for (const c of root.getAllSubcomponents()) {
     for (const a of c.getAllProperties('attendee')) {

@@ -36,7 +36,8 @@ export function annotateScheduleStatus(text: string, statuses: ReadonlyMap<strin
   if (statuses.size === 0) return text;
   const root = new ICAL.Component(ICAL.parse(text) as unknown[]);
   for (const c of root.getAllSubcomponents()) {
-    for (const a of c.getAllProperties('attendee')) {
+    // On an attendee's copy the status of their REPLY goes on the ORGANIZER (RFC 6638 §3.2.9).
+    for (const a of [...c.getAllProperties('attendee'), ...c.getAllProperties('organizer')]) {
       const status = statuses.get(String(a.getFirstValue()).toLowerCase());
       if (status) a.setParameter('schedule-status', status);
     }

@@ -152,4 +152,19 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX deliveries_due ON deliveries(status, next_try);
   CREATE INDEX deliveries_owner ON deliveries(owner_id, uid);
   `,
+  // 5: inbound scheduling mail: quarantine for what failed checks, and Message-IDs already applied.
+  `
+  CREATE TABLE quarantine (
+    id INTEGER PRIMARY KEY,
+    received_at INTEGER NOT NULL,
+    sender TEXT NOT NULL,
+    recipients TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    raw BLOB NOT NULL
+  );
+  CREATE TABLE seen_messages (
+    message_id TEXT PRIMARY KEY,
+    received_at INTEGER NOT NULL
+  );
+  `,
 ];

@@ -1,5 +1,5 @@
 /** The deliveries table: scheduling messages for recipients that are not local (design.md). */
-import type { DeliveryRow } from '../types.js';
+import type { DeliveryRow, QuarantineRow } from '../types.js';
 import { SqliteAccessTx } from './sqlite-access.js';
 
 interface DeliveryRecord {
@@ -43,4 +43,31 @@ export class SqliteDeliveryTx extends SqliteAccessTx {
     }
     this.run(`UPDATE deliveries SET ${[...sets, 'updated_at = ?'].join(', ')} WHERE id = ?`, ...params, now, id);
   }
+
+  async addQuarantine(q: Omit<QuarantineRow, 'id'>): Promise<QuarantineRow> {
+    const r = this.run('INSERT INTO quarantine (received_at, sender, recipients, reason, raw) VALUES (?, ?, ?, ?, ?)', q.receivedAt, q.sender, JSON.stringify(q.recipients), q.reason, q.raw);
+    return { ...q, id: Number(r.lastInsertRowid) };
+  }
+
+  async listQuarantine(): Promise<QuarantineRow[]> {
+    return this.all<QuarantineRecord>('SELECT * FROM quarantine ORDER BY id').map(toQuarantine);
+  }
+
+  async getQuarantine(id: number): Promise<QuarantineRow | null> {
+    const r = this.get<QuarantineRecord>('SELECT * FROM quarantine WHERE id = ?', id);
+    return r ? toQuarantine(r) : null;
+  }
+
+  async deleteQuarantine(id: number): Promise<boolean> {
+    return this.run('DELETE FROM quarantine WHERE id = ?', id).changes > 0;
+  }
+
+  async markMessageSeen(messageId: string, now: number): Promise<boolean> {
+    return this.run('INSERT INTO seen_messages (message_id, received_at) VALUES (?, ?) ON CONFLICT DO NOTHING', messageId, now).changes > 0;
+  }
 }
+
+interface QuarantineRecord { id: number; received_at: number; sender: string; recipients: string; reason: string; raw: Buffer }
+const toQuarantine = (r: QuarantineRecord): QuarantineRow => ({
+  id: r.id, receivedAt: r.received_at, sender: r.sender, recipients: JSON.parse(r.recipients) as string[], reason: r.reason, raw: r.raw,
+});
