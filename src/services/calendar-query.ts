@@ -9,7 +9,7 @@ import { resolveTimezones } from '../domain/ical/timezones.js';
 import { matchesCalendarFilter, validateFilter } from '../domain/query/evaluate.js';
 import type { CompFilter, TimeRange } from '../domain/query/types.js';
 import { NO_LIMIT } from '../domain/recurrence/time-index.js';
-import type { CollectionRow, ObjectMeta } from '../store/types.js';
+import type { CollectionRow, ObjectMeta, RangeCandidate } from '../store/types.js';
 import type { Principal } from './access.js';
 import type { ServiceContext } from './context.js';
 import { splitPath, type Access, type Resource, type ResourceService, type Snapshot } from './resources.js';
@@ -26,7 +26,15 @@ export interface CollectionView {
 
 export interface QueryMatch {
   resource: Resource & { type: 'object' };
-  calendar: Component;
+  /** The parsed object as the requester sees it; null when the index alone decided the match. */
+  calendar: Component | null;
+}
+
+/** A filter asking only for VEVENTs that overlap a range: the time index can answer it alone. */
+export function isPlainEventRange(filter: CompFilter): boolean {
+  const only = filter.compFilters[0];
+  return filter.compFilters.length === 1 && filter.propFilters.length === 0 && !filter.isNotDefined && only !== undefined && only.name === 'VEVENT'
+    && only.timeRange !== undefined && !only.isNotDefined && only.propFilters.length === 0 && only.compFilters.length === 0;
 }
 
 /** The range a filter's first-level component test requires, if any: the index can then narrow. */
@@ -48,7 +56,7 @@ export class CalendarQueryService {
   }
 
   /** Objects of `collection` that may have instances in the range: index candidates only. */
-  async candidates(snapshot: Snapshot, collection: CollectionRow, range: TimeRange | null): Promise<ObjectMeta[]> {
+  async candidates(snapshot: Snapshot, collection: CollectionRow, range: TimeRange | null): Promise<(ObjectMeta | RangeCandidate)[]> {
     if (!range) return this.resources.listObjectMetas(snapshot, collection);
     return this.resources.objectsInRange(snapshot, collection, range.start ?? -NO_LIMIT, range.end ?? NO_LIMIT);
   }
@@ -57,7 +65,7 @@ export class CalendarQueryService {
    * Reads and parses one object as `base` (a calendar, possibly reached through a share) shows
    * it: redacted to busy time for requesters who may not see private details.
    */
-  async load(snapshot: Snapshot, base: CollectionView, meta: ObjectMeta): Promise<QueryMatch> {
+  async load(snapshot: Snapshot, base: CollectionView, meta: ObjectMeta): Promise<QueryMatch & { calendar: Component }> {
     const resource = { type: 'object' as const, path: base.path + meta.name, collection: base.collection, object: meta, access: base.access };
     const row = await this.resources.content(snapshot, resource);
     const calendar = this.parse(row.content.toString('utf8'));
@@ -69,7 +77,7 @@ export class CalendarQueryService {
   async query(snapshot: Snapshot, principal: Principal, target: Resource, filter: CompFilter, defaultTimezone?: string): Promise<QueryMatch[]> {
     validateFilter(filter);
     let base: CollectionView;
-    let metas: ObjectMeta[];
+    let metas: (ObjectMeta | RangeCandidate)[];
     if (target.type === 'object') {
       base = { path: splitPath(target.path).parent, collection: target.collection, access: target.access };
       metas = [target.object];
@@ -80,7 +88,13 @@ export class CalendarQueryService {
     } else return [];
     const options = { defaultTimezone, maxInstances: this.ctx.limits.maxInstances };
     const matches: QueryMatch[] = [];
+    const plain = isPlainEventRange(filter);
     for (const meta of metas) {
+      if (plain && 'decided' in meta && meta.decided && meta.componentType === 'VEVENT') {
+        // Design.md: only objects the index cannot decide are parsed.
+        if (meta.hit) matches.push({ resource: { type: 'object', path: base.path + meta.name, collection: base.collection, object: meta, access: base.access }, calendar: null });
+        continue;
+      }
       const match = await this.load(snapshot, base, meta);
       if (matchesCalendarFilter(match.calendar, filter, options)) matches.push(match);
     }

@@ -6,7 +6,7 @@
  * exists, so no name or content leaks.
  */
 import { ReefknotError } from '../domain/errors.js';
-import type { CollectionRow, DeadProperty, ObjectMeta, ObjectRow, StoreTx, UserRow } from '../store/types.js';
+import type { CollectionRow, DeadProperty, ObjectMeta, ObjectRow, RangeCandidate, StoreTx, UserRow } from '../store/types.js';
 import { PRIVILEGES } from '../domain/acl/privileges.js';
 import { redactedText } from '../domain/acl/redact.js';
 import { privilegesOn, requirePrivilege, seesRedacted, type Principal, type Privilege } from './access.js';
@@ -294,7 +294,7 @@ export class ResourceService {
     return txOf(snapshot).listObjects(collection.id);
   }
 
-  async objectsInRange(snapshot: Snapshot, collection: CollectionRow, start: number, end: number): Promise<ObjectMeta[]> {
+  async objectsInRange(snapshot: Snapshot, collection: CollectionRow, start: number, end: number): Promise<RangeCandidate[]> {
     return txOf(snapshot).objectsInRange(collection.id, start, end);
   }
 

@@ -51,6 +51,14 @@ export interface ObjectMeta {
   modifiedAt: number;
 }
 
+/** A candidate of a time-range scan, with what the index alone can say about it. */
+export interface RangeCandidate extends ObjectMeta {
+  /** The index decides the time-range test for this object (exact index, range covered). */
+  decided: boolean;
+  /** When decided: whether an instance overlaps the range. */
+  hit: boolean;
+}
+
 export interface ObjectRow extends ObjectMeta {
   content: Buffer;
 }
@@ -67,7 +75,7 @@ export interface ObjectSummary {
   /** The most restrictive CLASS of the object's components (RFC 5545 §3.8.1.3). */
   classification: 'PUBLIC' | 'PRIVATE' | 'CONFIDENTIAL';
   /** Instance spans and index coverage (domain/recurrence/time-index.ts); null: not indexed by time. */
-  timeIndex: { spans: { start: number; end: number }[]; coveredFrom: number; coveredUntil: number } | null;
+  timeIndex: { spans: { start: number; end: number }[]; coveredFrom: number; coveredUntil: number; exact?: boolean } | null;
 }
 
 export interface PutObjectInput {
@@ -198,7 +206,7 @@ export interface StoreTx {
    * Objects that may have an instance overlapping [start, end): an index range scan over instance
    * spans, plus objects whose index does not cover the range. Never parses anything.
    */
-  objectsInRange(collectionId: number, start: number, end: number): Promise<ObjectMeta[]>;
+  objectsInRange(collectionId: number, start: number, end: number): Promise<RangeCandidate[]>;
   /** Every object with this UID in collections the user owns (scheduling finds a user's copy). */
   findObjectsByUidForOwner(ownerId: number, uid: string): Promise<{ collection: CollectionRow; object: ObjectMeta }[]>;
   /** Creates or replaces; returns true when created. Appends to the change log. */

@@ -28,6 +28,9 @@ const cases: [string, string, string[]][] = [
   ['negated text-match', '<c:comp-filter name="VEVENT"><c:prop-filter name="SUMMARY"><c:text-match negate-condition="yes">standup</c:text-match></c:prop-filter></c:comp-filter>', ['later.ics', 'single.ics']],
   ['events without a LOCATION', '<c:comp-filter name="VEVENT"><c:prop-filter name="LOCATION"><c:is-not-defined/></c:prop-filter></c:comp-filter>', ['later.ics', 'single.ics', 'weekly.ics']],
   ['todos in an event calendar: none', '<c:comp-filter name="VTODO"/>', []],
+  ['a range ending where the event starts: none (the index decides exactly)', '<c:comp-filter name="VEVENT"><c:time-range start="20260301T080000Z" end="20260301T100000Z"/></c:comp-filter>', []],
+  ['a range starting where the event ends: none', '<c:comp-filter name="VEVENT"><c:time-range start="20260301T110000Z" end="20260301T120000Z"/></c:comp-filter>', []],
+  ['a range overlapping the event by a second', '<c:comp-filter name="VEVENT"><c:time-range start="20260301T105959Z" end="20260301T120000Z"/></c:comp-filter>', ['later.ics']],
 ];
 
 for (const [name, filter, expected] of cases) {

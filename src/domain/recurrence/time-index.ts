@@ -18,6 +18,12 @@ export interface TimeIndex {
   /** The index is complete for [coveredFrom, coveredUntil); outside, the object is always a candidate. */
   coveredFrom: number;
   coveredUntil: number;
+  /**
+   * True when, inside the covered range, "some span overlaps [s, e)" is exactly the RFC 4791 §9.9
+   * test: a VEVENT whose instances all have a length and no floating time. A time-range-only query
+   * then needs no parse of this object.
+   */
+  exact: boolean;
 }
 
 export interface TimeIndexOptions {
@@ -30,7 +36,7 @@ export interface TimeIndexOptions {
 }
 
 /** An object the index cannot describe: a candidate for every query. */
-export const UNINDEXED: TimeIndex = { spans: [], coveredFrom: NO_LIMIT, coveredUntil: -NO_LIMIT };
+export const UNINDEXED: TimeIndex = { spans: [], coveredFrom: NO_LIMIT, coveredUntil: -NO_LIMIT, exact: false };
 
 const FLOATING_RE = /^(DTSTART|DTEND|DUE|RDATE|EXDATE|RECURRENCE-ID|COMPLETED|CREATED)((?:;(?!TZID=)[^:;\r\n]*)*):(\d{8}(T\d{6})?)(,\d{8}(T\d{6})?)*\r?$/im;
 
@@ -53,13 +59,15 @@ export function timeIndexOf(calendar: Component, text: string, o: TimeIndexOptio
   }
   const margin = hasFloatingTimes(text) ? FLOATING_MARGIN_MS : 0;
   const spans = result.instances.map((i) => ({ start: clamp(i.start - margin), end: clamp(Math.max(i.end, i.start) + margin) }));
-  if (!recurring) return { spans, coveredFrom: -NO_LIMIT, coveredUntil: NO_LIMIT };
+  const exact = margin === 0 && calendar.getAllSubcomponents().every((c) => c.name === 'vevent' || c.name === 'vtimezone') && spans.every((s) => s.end > s.start);
+  if (!recurring) return { spans, coveredFrom: -NO_LIMIT, coveredUntil: NO_LIMIT, exact };
   // Instances before the horizon are not indexed: a query reaching back there parses the object.
   const startsBefore = recurringStartsBefore(calendar, horizon.start);
   return {
     spans,
     coveredFrom: startsBefore ? clamp(horizon.start + margin) : -NO_LIMIT,
     coveredUntil: result.continues ? clamp(horizon.end - margin) : NO_LIMIT,
+    exact,
   };
 }
 

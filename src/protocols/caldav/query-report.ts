@@ -32,7 +32,7 @@ export async function runCalendarQuery(root: XmlElement, target: Resource, ctx: 
     if (e instanceof InvalidFilterError) throw invalidFilter(e.message);
     throw e;
   }
-  const parsed = new Map<string, Component>(matches.map((m) => [m.resource.path, m.calendar]));
+  const parsed = new Map<string, Component>(matches.flatMap((m): [string, Component][] => (m.calendar ? [[m.resource.path, m.calendar]] : [])));
   const extra = calendarDataProperty(ctx, queries, parsed, defaultTimezone);
   const responses: XmlElement[] = [];
   for (const m of matches) responses.push(await dav.propfind.response(m.resource, request, ctx, extra));

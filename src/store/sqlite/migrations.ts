@@ -167,4 +167,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     received_at INTEGER NOT NULL
   );
   `,
+  // 6: whether an object's time index answers a time-range test exactly (no parse needed).
+  `
+  ALTER TABLE objects ADD COLUMN time_exact INTEGER NOT NULL DEFAULT 0;
+  `,
 ];

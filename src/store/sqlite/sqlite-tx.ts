@@ -4,7 +4,7 @@ import type { CalendarComponentType } from '../../domain/ical/analyse.js';
 import { NO_LIMIT } from '../../domain/recurrence/time-index.js';
 import type {
   ChangeRow, CollectionKind, CollectionRow, DeadProperty, NewCollection, ObjectMeta, ObjectRow,
-  PutObjectInput, StoreTx, UserRow, UserType,
+  PutObjectInput, RangeCandidate, StoreTx, UserRow, UserType,
 } from '../types.js';
 
 interface UserRecord {
@@ -157,6 +157,7 @@ export class SqliteTx extends SqliteDeliveryTx implements StoreTx {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, ...values, collectionId, o.name, o.now).lastInsertRowid);
     }
     if (o.scheduleTag !== undefined) this.run('UPDATE objects SET schedule_tag = ? WHERE id = ?', o.scheduleTag, id);
+    this.run('UPDATE objects SET time_exact = ? WHERE id = ?', t?.exact ? 1 : 0, id);
     for (const span of t?.spans ?? []) {
       this.run('INSERT INTO instances (object_id, collection_id, long, start, end) VALUES (?, ?, ?, ?, ?)',
         id, collectionId, span.end - span.start > LONG_SPAN_MS ? 1 : 0, span.start, span.end);
@@ -165,13 +166,17 @@ export class SqliteTx extends SqliteDeliveryTx implements StoreTx {
     this.logChange(collectionId, o.name, false, o.now);
     return !old;
   }
-  async objectsInRange(collectionId: number, start: number, end: number): Promise<ObjectMeta[]> {
-    return this.all<ObjectRecord>(`SELECT ${META_COLUMNS} FROM objects WHERE id IN (
+  async objectsInRange(collectionId: number, start: number, end: number): Promise<RangeCandidate[]> {
+    const rows = this.all<ObjectRecord & { decided: number; hit: number }>(`SELECT ${META_COLUMNS},
+        time_exact AND (covered_from IS NULL OR covered_from <= @s) AND (covered_until IS NULL OR covered_until >= @e) AS decided,
+        EXISTS (SELECT 1 FROM instances i WHERE i.object_id = objects.id AND i.start < @e AND i.end > @s) AS hit
+      FROM objects WHERE id IN (
         SELECT object_id FROM instances WHERE collection_id = @c AND long = 0 AND start >= @s - ${LONG_SPAN_MS} AND start <= @e AND end >= @s
         UNION SELECT object_id FROM instances WHERE collection_id = @c AND long = 1 AND start <= @e AND end >= @s
         UNION SELECT id FROM objects WHERE collection_id = @c AND covered_until IS NOT NULL AND covered_until < @e
         UNION SELECT id FROM objects WHERE collection_id = @c AND covered_from IS NOT NULL AND covered_from > @s
-      ) ORDER BY name`, { c: collectionId, s: start, e: end }).map(toMeta);
+      ) ORDER BY name`, { c: collectionId, s: start, e: end });
+    return rows.map((r) => ({ ...toMeta(r), decided: r.decided === 1, hit: r.hit === 1 }));
   }
   async findObjectsByUidForOwner(ownerId: number, uid: string): Promise<{ collection: CollectionRow; object: ObjectMeta }[]> {
     const rows = this.all<ObjectRecord & { cid: number }>(`SELECT o.collection_id AS cid, ${META_COLUMNS.split(', ').map((c) => `o.${c}`).join(', ')}
