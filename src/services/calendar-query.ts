@@ -6,6 +6,7 @@
 import ICAL from 'ical.js';
 import { busyPeriods, toVfreebusy } from '../domain/freebusy/compute.js';
 import { resolveTimezones } from '../domain/ical/timezones.js';
+import { TimezoneCache } from './timezone-cache.js';
 import { matchesCalendarFilter, validateFilter } from '../domain/query/evaluate.js';
 import type { CompFilter, TimeRange } from '../domain/query/types.js';
 import { NO_LIMIT } from '../domain/recurrence/time-index.js';
@@ -46,12 +47,15 @@ export function indexableRange(filter: CompFilter): TimeRange | null {
 }
 
 export class CalendarQueryService {
+  private readonly zones = new TimezoneCache();
+
   constructor(private readonly ctx: ServiceContext, private readonly resources: ResourceService) {}
 
-  /** Parses stored calendar text with IANA zones resolved. */
+  /** Parses stored calendar text with IANA zones resolved and zone expansions shared. */
   parse(text: string): Component {
     const calendar = new ICAL.Component(ICAL.parse(text) as unknown[]);
     resolveTimezones(calendar, this.ctx.timezones);
+    this.zones.share(calendar);
     return calendar;
   }
 
