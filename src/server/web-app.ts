@@ -123,7 +123,7 @@ export class WebApp {
     const session = id === undefined ? null : this.sessions.use(id);
     if (!session) return null;
     const user = await this.app.store.read((tx) => tx.getUserByName(session.userName));
-    if (!user || user.disabled || user.id !== session.userId) {
+    if (!user || user.disabled || user.id !== session.userId || user.credentialVersion !== session.credentialVersion) {
       this.sessions.drop(session.id);
       return null;
     }
@@ -143,7 +143,7 @@ export class WebApp {
       if (form) return { response: { status: 303, headers: { ...BASE_HEADERS, location: `${this.opts.prefix}/?signin=failed` } } };
       return { response: json(401, { error: 'The user name or password is wrong.' }) };
     }
-    const session = this.sessions.create(account.id, account.name);
+    const session = this.sessions.create(account.id, account.name, account.credentialVersion);
     const cookie = this.cookie(session.id, Math.floor(12 * 3600));
     if (form) return { response: { status: 303, headers: { ...BASE_HEADERS, location: `${this.opts.prefix}/`, 'set-cookie': cookie } }, user: account.name };
     return { response: json(200, await this.describe(session, account), { 'set-cookie': cookie }), user: account.name };

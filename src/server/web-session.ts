@@ -26,6 +26,8 @@ export interface WebSession {
   id: string;
   userId: number;
   userName: string;
+  /** The user's credential version at sign-in: a password change ends the session. */
+  credentialVersion: number;
   csrfToken: string;
   createdAt: number;
   lastSeenAt: number;
@@ -45,10 +47,10 @@ export class SessionStore {
 
   constructor(private readonly now: () => number, private readonly limits: SessionLimits = DEFAULT_SESSION_LIMITS) {}
 
-  create(userId: number, userName: string): WebSession {
+  create(userId: number, userName: string, credentialVersion = 0): WebSession {
     this.sweep();
     const t = this.now();
-    const session: WebSession = { id: randomToken(), userId, userName, csrfToken: randomToken(), createdAt: t, lastSeenAt: t };
+    const session: WebSession = { id: randomToken(), userId, userName, credentialVersion, csrfToken: randomToken(), createdAt: t, lastSeenAt: t };
     const mine = [...this.sessions.values()].filter((s) => s.userId === userId).sort((a, b) => a.createdAt - b.createdAt);
     for (const old of mine.slice(0, Math.max(0, mine.length - this.limits.perUser + 1))) this.sessions.delete(old.id);
     this.sessions.set(session.id, session);

@@ -66,6 +66,13 @@ test('sign-out ends one session; sign-out everywhere ends all of the user', asyn
   }
 });
 
+test('a password change ends the sessions of the user', async () => {
+  const a = await login('bob');
+  assert.equal((await fetch(`${s.url}/calendars/bob/`, { method: 'PROPFIND', headers: { cookie: a.cookie, depth: '0' } })).status, 207);
+  await s.app.users.setPassword('bob', 'secret-bob');
+  assert.equal((await fetch(`${s.url}/calendars/bob/`, { method: 'PROPFIND', headers: { cookie: a.cookie, depth: '0' } })).status, 401);
+});
+
 test('sessions expire when idle and at the absolute limit', () => {
   let now = 0;
   const store = new SessionStore(() => now, { idleMs: 1000, absoluteMs: 5000, perUser: 2 });
