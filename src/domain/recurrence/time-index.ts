@@ -42,7 +42,8 @@ const FLOATING_RE = /^(DTSTART|DTEND|DUE|RDATE|EXDATE|RECURRENCE-ID|COMPLETED|CR
 
 /** True when some time of the object is floating or a DATE (evaluated in the calendar's zone). */
 export function hasFloatingTimes(text: string): boolean {
-  return FLOATING_RE.test(text);
+  // VTIMEZONE observances are written in local time by definition; they are not event times.
+  return FLOATING_RE.test(text.replace(/BEGIN:VTIMEZONE[\s\S]*?END:VTIMEZONE/gi, ''));
 }
 
 const clamp = (ms: number): number => Math.max(-NO_LIMIT, Math.min(NO_LIMIT, ms));
