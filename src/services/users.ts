@@ -34,8 +34,33 @@ export function textProperty(ns: string, name: string, text: string): { ns: stri
   return { ns, name, value: JSON.stringify({ ns, name, attrs: {}, children: [text] }) };
 }
 
+/** Failed sign-ins per user name: 10 within 15 minutes block that name for 5 minutes. */
+export class FailedSignIns {
+  private readonly attempts = new Map<string, number[]>();
+
+  constructor(private readonly max = 10, private readonly windowMs = 15 * 60_000, private readonly blockMs = 5 * 60_000) {}
+
+  blocked(name: string, now: number): boolean {
+    const recent = (this.attempts.get(name) ?? []).filter((t) => t > now - this.windowMs);
+    const last = recent.at(-1);
+    return recent.length >= this.max && last !== undefined && now - last < this.blockMs;
+  }
+
+  record(name: string, now: number): void {
+    const recent = (this.attempts.get(name) ?? []).filter((t) => t > now - this.windowMs);
+    recent.push(now);
+    if (this.attempts.size > 10_000) this.attempts.clear();
+    this.attempts.set(name, recent);
+  }
+
+  clear(name: string): void {
+    this.attempts.delete(name);
+  }
+}
+
 export class UserService {
   private readonly cache = new CredentialCache();
+  private readonly failures = new FailedSignIns();
 
   constructor(private readonly ctx: ServiceContext) {}
 
@@ -166,7 +191,14 @@ export class UserService {
     const key = this.cache.keyFor(name, password);
     const hit = this.cache.lookup(key, now);
     if (hit && hit.userId === user.id && hit.credentialVersion === user.credentialVersion) return user;
-    if (!(await verifyPassword(user.passwordHash, password))) return null;
+    // Password guessing is slowed per user name: after repeated failures the name is refused
+    // for a while without even checking (and without spending a hash on the guess).
+    if (this.failures.blocked(name, now)) return null;
+    if (!(await verifyPassword(user.passwordHash, password))) {
+      this.failures.record(name, now);
+      return null;
+    }
+    this.failures.clear(name);
     this.cache.remember(key, user.id, user.credentialVersion, now);
     return user;
   }

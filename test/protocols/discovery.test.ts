@@ -94,3 +94,14 @@ test('the calendar credential cache drops a password at once when it changes', a
   assert.equal((await propfind('/', '<d:current-user-principal/>', '0', 'bob')).status, 401, 'a disabled user cannot sign in');
   await s.app.users.setDisabled('bob', false);
 });
+
+test('repeated wrong passwords block the name for a while, even with the right one', async () => {
+  const s2 = await startTestServer({ users: ['erin'] });
+  try {
+    const attempt = (password: string) => fetch(`${s2.url}/`, { method: 'PROPFIND', headers: { depth: '0', authorization: `Basic ${Buffer.from(`erin:${password}`).toString('base64')}` } });
+    for (let i = 0; i < 10; i++) assert.equal((await attempt(`guess-${i}`)).status, 401);
+    assert.equal((await attempt('secret-erin')).status, 401, 'blocked after ten failures');
+  } finally {
+    await s2.stop();
+  }
+});
