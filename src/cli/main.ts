@@ -9,6 +9,8 @@ import { registerServeCommands } from './serve-command.js';
 import { registerUserCommands } from './user-commands.js';
 import { registerShareCommands } from './share-commands.js';
 import { registerMailCommands } from './mail-commands.js';
+import { registerCalCommands } from './cal-commands.js';
+import { registerIScheduleCommands } from './ischedule-commands.js';
 
 export function buildProgram(): Command {
   const program = new Command('reefknot')
@@ -22,6 +24,8 @@ export function buildProgram(): Command {
   registerDataCommands(program);
   registerShareCommands(program);
   registerMailCommands(program);
+  registerCalCommands(program);
+  registerIScheduleCommands(program);
   return program;
 }
 

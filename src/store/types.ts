@@ -170,6 +170,30 @@ export interface QuarantineRow {
   raw: Buffer;
 }
 
+// ---- iSchedule (server-to-server scheduling, draft-desruisseaux-ischedule-05): keys and peers ----
+/** One of this server's DKIM signing keys for iSchedule (one per domain it signs for). */
+export interface IScheduleKeyRow {
+  domain: string;
+  /** DKIM selector (s=): the key record is SELECTOR._domainkey.DOMAIN. */
+  selector: string;
+  privateKeyPem: string;
+  publicKeyPem: string;
+  createdAt: number;
+}
+
+/** A remote domain this server schedules with in real time, and what it lets that domain do. */
+export interface ISchedulePeerRow {
+  domain: string;
+  /** The peer's iSchedule URL; null: discovered (DNS SRV, then /.well-known/ischedule). */
+  url: string | null;
+  /** A pinned public key (PEM); null: the key published in DNS TXT or at the well-known key URL. */
+  publicKeyPem: string | null;
+  /** What the peer may do here: 'deliver', 'freebusy', 'rooms'. */
+  allow: string[];
+  createdAt: number;
+}
+// ---- end iSchedule ----
+
 export interface StoreTx {
   // Users and their calendar user addresses (mailto:, lower-cased, unique server-wide).
   createUser(u: { name: string; passwordHash: string; type: UserType; quotaBytes: number | null; now: number }): Promise<UserRow>;
@@ -248,6 +272,16 @@ export interface StoreTx {
   deleteQuarantine(id: number): Promise<boolean>;
   /** Records a Message-ID; false when it was already seen (the message is a duplicate). */
   markMessageSeen(messageId: string, now: number): Promise<boolean>;
+
+  // ---- iSchedule keys and peers (sqlite-ischedule.ts) ----
+  putIScheduleKey(k: IScheduleKeyRow): Promise<void>;
+  getIScheduleKey(domain: string): Promise<IScheduleKeyRow | null>;
+  listIScheduleKeys(): Promise<IScheduleKeyRow[]>;
+  putISchedulePeer(p: ISchedulePeerRow): Promise<void>;
+  getISchedulePeer(domain: string): Promise<ISchedulePeerRow | null>;
+  listISchedulePeers(): Promise<ISchedulePeerRow[]>;
+  deleteISchedulePeer(domain: string): Promise<boolean>;
+  // ---- end iSchedule ----
 
   // Change log (RFC 6578 sync).
   changesSince(collectionId: number, revision: number): Promise<ChangeRow[]>;

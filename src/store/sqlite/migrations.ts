@@ -171,4 +171,21 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE objects ADD COLUMN time_exact INTEGER NOT NULL DEFAULT 0;
   `,
+  // 7: iSchedule (server-to-server scheduling): this server's signing keys and its trusted peers.
+  `
+  CREATE TABLE ischedule_keys (
+    domain TEXT PRIMARY KEY,
+    selector TEXT NOT NULL,
+    private_key TEXT NOT NULL,
+    public_key TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE ischedule_peers (
+    domain TEXT PRIMARY KEY,
+    url TEXT,
+    public_key TEXT,
+    allow TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  `,
 ];
