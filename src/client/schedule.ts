@@ -1,0 +1,125 @@
+/**
+ * Scheduling from the client (RFC 5546 iTIP through the shared engine in domain/itip): the
+ * organizer's invitations, updates and cancellations (§3.2.2, §3.2.5), the attendee's answers
+ * (§3.2.3 REPLY, §3.2.2.3 delegation, §3.2.7 COUNTER), and messages received by mail applied to the
+ * local copy (processMessage) and kept in the inbox. With a server, changes stored in the calendar
+ * are scheduled by the server at the next sync (RFC 6638 §3.2 implicit scheduling); without one,
+ * messages go out as iMIP mail (RFC 6047) through the profile's SMTP relay.
+ */
+import { attendeeMessages, organizerMessages, processMessage, schedulingRole, type ItipMessage } from '../domain/itip/index.js';
+import type { CalendarClient } from './calendar.js';
+import { editEvent, type EventFields } from './event-build.js';
+import { mainComponent, parseCalendar } from './ical-util.js';
+import { readMail, sendItip, senderProblem } from './imip-mail.js';
+import { ClientError, mailto } from './profile.js';
+
+/** Sends messages by mail, or says why not; the server (when configured) sends them itself. */
+async function deliver(c: CalendarClient, messages: ItipMessage[], storedOnServer: boolean): Promise<string> {
+  if (messages.length === 0) return '';
+  const to = [...new Set(messages.flatMap((m) => m.recipients))].map((r) => r.replace(/^mailto:/, ''));
+  if (c.profile.server && storedOnServer) return `the server sends ${messages.map((m) => m.method).join('/')} to ${to.join(', ')} at the next sync`;
+  if (!c.profile.smtpRelay) throw new ClientError('no SMTP relay in the profile to send the message with (cal init --smtp URL)');
+  const sent = await sendItip(c.profile.smtpRelay, messages, c.me[0] ?? '');
+  return `mailed ${messages.map((m) => m.method).join('/')} to ${sent.join(', ')}`;
+}
+
+function myAddress(c: CalendarClient, text: string): string | null {
+  const lower = text.toLowerCase();
+  return c.me.find((a) => lower.includes(a)) ?? null;
+}
+
+/** After the user changed an event: the organizer's messages (REQUEST, CANCEL), if any. */
+export async function sendInvitations(c: CalendarClient, before: string | null, after: string | null): Promise<string> {
+  const text = after ?? before;
+  if (!text) return '';
+  const me = c.me.find((a) => schedulingRole(text, a) === 'organizer');
+  if (!me || !/^ATTENDEE/im.test(text)) return '';
+  if (c.profile.server) return 'the server sends the invitations at the next sync';
+  const r = organizerMessages({ before, after, organizerAddress: me, now: c.now() });
+  if (r.updatedOrganizerCopy) {
+    const uid = mainComponent(parseCalendar(r.updatedOrganizerCopy)).getFirstPropertyValue('uid') as string;
+    c.store.saveLocal(uid, r.updatedOrganizerCopy, c.isLocalOnly(r.updatedOrganizerCopy));
+  }
+  return deliver(c, r.messages, false);
+}
+
+export type Answer = 'ACCEPTED' | 'DECLINED' | 'TENTATIVE';
+
+function setPartstat(text: string, me: string, partstat: string, delegateTo?: string): string {
+  const root = parseCalendar(text);
+  for (const comp of root.getAllSubcomponents().filter((x) => x.name !== 'vtimezone')) {
+    const mine = comp.getAllProperties('attendee').find((p) => String(p.getFirstValue()).toLowerCase() === me);
+    if (!mine) continue;
+    mine.setParameter('partstat', partstat);
+    mine.removeParameter('rsvp');
+    if (delegateTo) {
+      mine.setParameter('delegated-to', delegateTo);
+      const d = comp.addPropertyWithValue('attendee', delegateTo);
+      d.setParameter('delegated-from', me);
+      d.setParameter('partstat', 'NEEDS-ACTION');
+      d.setParameter('rsvp', 'TRUE');
+    }
+  }
+  return root.toString();
+}
+
+/** Accept, decline or maybe (or delegate to someone else): the copy updated, the REPLY sent. */
+export async function answer(c: CalendarClient, uid: string, partstat: Answer | 'DELEGATED', opts: { delegateTo?: string; comment?: string } = {}): Promise<string> {
+  const o = c.require(uid);
+  const me = myAddress(c, o.ical);
+  if (!me || schedulingRole(o.ical, me) !== 'attendee') throw new ClientError(`you are not an attendee of ${o.uid}`, 2);
+  const delegate = opts.delegateTo ? mailto(opts.delegateTo) : undefined;
+  const after = setPartstat(o.ical, me, partstat, delegate);
+  const messages = attendeeMessages({ before: o.ical, after, attendeeAddress: me, now: c.now(), options: opts.comment ? { comment: opts.comment } : {} });
+  c.store.saveLocal(o.uid, after, o.localOnly);
+  c.store.setInboxState(o.uid, 'done');
+  return deliver(c, messages, true);
+}
+
+/** Proposes a new time or place to the organizer (COUNTER); the local copy stays as it is. */
+export async function counter(c: CalendarClient, uid: string, f: EventFields, comment?: string): Promise<string> {
+  const o = c.require(uid);
+  const me = myAddress(c, o.ical);
+  if (!me || schedulingRole(o.ical, me) !== 'attendee') throw new ClientError(`you are not an attendee of ${o.uid}`, 2);
+  const proposed = editEvent(o.ical, f, c.profile.timezone, null);
+  const messages = attendeeMessages({ before: o.ical, after: proposed, attendeeAddress: me, now: c.now(), options: { counter: true, ...(comment ? { comment } : {}) } });
+  if (messages.length === 0) throw new ClientError('the proposal changes nothing', 2);
+  return deliver(c, messages, false);
+}
+
+export interface Received {
+  outcome: string;
+  description: string;
+}
+
+/** One incoming mail: sender checked, message applied to the copy and kept in the inbox. */
+export async function receiveMail(c: CalendarClient, raw: Buffer): Promise<Received> {
+  const mail = await readMail(raw);
+  if (!mail.ical) return { outcome: 'skipped', description: 'no text/calendar part' };
+  const root = parseCalendar(mail.ical);
+  const method = String(root.getFirstPropertyValue('method') ?? '').toUpperCase();
+  const uid = String(mainComponent(root).getFirstPropertyValue('uid') ?? '');
+  const base = { received: c.now().toISOString(), method, uid, sender: mail.from, ical: mail.ical };
+  const problem = senderProblem(mail.ical, mail.from);
+  if (problem) {
+    return c.store.addInbox({ ...base, state: 'refused', description: `not applied: ${problem}` }, mail.messageId)
+      ? { outcome: 'refused', description: problem } : { outcome: 'duplicate', description: 'already read' };
+  }
+  const me = myAddress(c, mail.ical) ?? c.me[0] ?? '';
+  const existing = c.store.get(uid);
+  const r = processMessage({ message: mail.ical, recipientAddress: me, existingCopy: existing && !existing.deleted ? existing.ical : null, originator: `mailto:${mail.from}`, now: c.now() });
+  if (!c.store.addInbox({ ...base, state: 'new', description: r.description }, mail.messageId)) return { outcome: 'duplicate', description: 'already read' };
+  if (r.newCopy && r.newCopy !== existing?.ical) c.store.saveLocal(uid, r.newCopy, c.isLocalOnly(r.newCopy));
+  if (r.followUp.length) await deliver(c, r.followUp, false);
+  return { outcome: r.outcome, description: r.description };
+}
+
+/** What an inbox message asks: the method and the sender's answer, for the inbox table. */
+export function inboxSummary(ical: string): string {
+  const comp = mainComponent(parseCalendar(ical));
+  const title = String(comp.getFirstPropertyValue('summary') ?? '(no title)');
+  const a = comp.getFirstProperty('attendee');
+  const partstat = a?.getParameter('partstat');
+  return typeof partstat === 'string' && /REPLY/i.test(ical.match(/^METHOD:.*$/m)?.[0] ?? '') ? `${title}: ${partstat.toLowerCase()}` : title;
+}
+
