@@ -23,9 +23,13 @@ async function deliver(c: CalendarClient, messages: ItipMessage[], storedOnServe
   return `mailed ${messages.map((m) => m.method).join('/')} to ${sent.join(', ')}`;
 }
 
+/** Which of the user's addresses the object names (as an attendee or the organizer). */
 function myAddress(c: CalendarClient, text: string): string | null {
-  const lower = text.toLowerCase();
-  return c.me.find((a) => lower.includes(a)) ?? null;
+  const named = new Set<string>();
+  for (const comp of parseCalendar(text).getAllSubcomponents()) {
+    for (const p of [...comp.getAllProperties('attendee'), ...comp.getAllProperties('organizer')]) named.add(mailto(String(p.getFirstValue())));
+  }
+  return c.me.find((a) => named.has(a)) ?? null;
 }
 
 /** After the user changed an event: the organizer's messages (REQUEST, CANCEL), if any. */
