@@ -147,7 +147,10 @@ export async function startHttpServer(app: App, log: Logger): Promise<RunningSer
     void handler.handle(req, res);
   };
   const server: Server = tls ? createHttpsServer(tls, onRequest) : createHttpServer(onRequest);
-  server.headersTimeout = 30_000;
+  // Idle keep-alive connections outlive the clients' own idle timeout (undici closes at 4 s),
+  // so a client never sends a request on a socket the server is closing.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 70_000;
   server.requestTimeout = 120_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
