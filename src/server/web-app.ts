@@ -31,6 +31,8 @@ export type CookieAuth = { account: UserRow } | { refused: DavResponse } | null;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PROPFIND', 'REPORT']);
 const ASSET_RE = /^\/assets\/[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const MAX_LOGIN_BYTES = 16 * 1024;
+/** An IANA zone name: Area/Location (up to three parts) or a single name such as UTC. */
+const TZID_RE = /^[A-Za-z][A-Za-z0-9_+-]{0,40}(?:\/[A-Za-z0-9][A-Za-z0-9_+-]{0,40}){0,2}$/;
 
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml',
@@ -87,6 +89,7 @@ export class WebApp {
     if (route === 'GET /web/session') return this.whoAmI(req);
     if (route === 'POST /web/logout') return this.logout(req, false);
     if (route === 'POST /web/logout-all') return this.logout(req, true);
+    if (read && path.startsWith('/web/timezones/')) return { response: this.timezone(path.slice('/web/timezones/'.length)) };
     return { response: text(404, 'There is no such page in the web calendar') };
   }
 
@@ -183,6 +186,21 @@ export class WebApp {
     if (!this.csrfOk(req, found.session)) return { response: json(403, { error: 'Signing out needs the X-CSRF-Token header.' }) };
     const ended = everywhere ? this.sessions.dropUser(found.user.id) : (this.sessions.drop(found.session.id), 1);
     return { response: json(200, { signedIn: false, ended }, clear), user: found.user.name };
+  }
+
+  /**
+   * The VTIMEZONE of an IANA zone (the server's own registry), wrapped in a VCALENDAR, so the
+   * browser can put it beside the TZIDs it writes. Public data: no session needed, cached a day.
+   */
+  private timezone(tzid: string): DavResponse {
+    const known = TZID_RE.test(tzid) ? this.app.context.timezones(tzid) : null;
+    if (!known || !known.includes('BEGIN:VTIMEZONE')) return text(404, 'There is no such time zone');
+    const block = known.replace(/\r?\n/g, '\r\n').replace(/(\r\n)*$/, '\r\n');
+    return {
+      status: 200,
+      headers: { ...BASE_HEADERS, 'content-type': 'text/calendar; charset=utf-8', 'cache-control': 'public, max-age=86400' },
+      body: `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Reefknot//Time zones//EN\r\n${block}END:VCALENDAR\r\n`,
+    };
   }
 
   /** A file of web/dist; hashed assets are cached (their names change with their content). */

@@ -53,3 +53,24 @@ export async function signIn(page: Page, url: string, user: string): Promise<voi
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.locator('.fc-view').waitFor();
 }
+
+/** Today's date (plus some days) in Berlin, the browser's zone in these tests, as YYYY-MM-DD. */
+export function berlinDay(offsetDays = 0): string {
+  const d = new Date(Date.now() + offsetDays * 86_400_000);
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+}
+
+/** YYYY-MM-DD → YYYYMMDD (iCalendar's form). */
+export const compact = (day: string): string => day.replace(/-/g, '');
+
+/** Polls until `check` holds (every 100 ms, 5 s at most); returns its last answer. */
+export async function eventually(check: () => Promise<boolean>, tries = 50): Promise<boolean> {
+  for (let i = 0; i < tries; i++) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return check();
+}
+
+/** Unfolds iCalendar lines (RFC 5545 §3.1) so patterns can match whole properties. */
+export const unfold = (text: string): string => text.replace(/\r\n[ \t]/g, '');

@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { ics, startTestServer, type TestServer } from '../helpers/server.js';
-import { browserMissing, launch, signIn, type Chrome } from './browser.js';
+import { berlinDay, browserMissing, compact, eventually, launch, signIn, unfold, type Chrome } from './browser.js';
 
 const missing = browserMissing();
 const SHOTS = process.env.REEFKNOT_SCREENSHOTS === '1' ? 'docs/screenshots' : null;
@@ -19,13 +19,6 @@ let chrome: Chrome;
 let alice: Page;
 const CAL = '/calendars/alice/calendar/';
 
-const pad = (n: number): string => String(n).padStart(2, '0');
-/** Today's date in Berlin (the browser's zone here) as YYYY-MM-DD. */
-function berlinDay(offsetDays = 0): string {
-  const d = new Date(Date.now() + offsetDays * 86_400_000);
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
-}
-const compact = (day: string): string => day.replace(/-/g, '');
 
 async function calendarText(user = 'alice', cal = CAL): Promise<string> {
   return (await s.request('GET', cal, { user })).text;
@@ -82,9 +75,11 @@ test('create an event with an attendee found by address completion', { skip: mis
   assert.match(stored, /ORGANIZER[^:]*:mailto:alice@example.com/i);
   assert.match(stored, new RegExp(`DTSTART;TZID=Europe/Berlin:${compact(day)}T100000`));
   assert.match(stored, /BEGIN:VALARM[\s\S]*TRIGGER:-PT15M/);
+  // The VTIMEZONE of the TZID goes with it (fetched once from GET web/timezones/Europe/Berlin).
+  assert.match(stored, /BEGIN:VTIMEZONE\r\nTZID:Europe\/Berlin\r\n[\s\S]*BEGIN:DAYLIGHT[\s\S]*END:VTIMEZONE/);
 });
 
-test('drag an event to a new time and the stored object follows', { skip: missing ?? false }, async () => {
+test('drag an event with an attendee to a new time: the stored object and the attendee\'s copy follow', { skip: missing ?? false }, async () => {
   const ev = alice.locator('.fc-event', { hasText: 'Planning with Bob' }).first();
   const box = await ev.boundingBox();
   const slot = await alice.locator('.fc-timegrid-slot').first().boundingBox();
@@ -102,6 +97,11 @@ test('drag an event to a new time and the stored object follows', { skip: missin
   assert.match(stored, new RegExp(`DTSTART;TZID=Europe/Berlin:${day}T120000`), stored);
   assert.match(stored, new RegExp(`DTEND;TZID=Europe/Berlin:${day}T130000`));
   assert.match(stored, /SEQUENCE:[1-9]/);
+  // The server's implicit scheduling sends bob the new time: his stored copy moves too.
+  const bobs = async (): Promise<string> => unfold(await calendarText('bob', '/calendars/bob/calendar/'));
+  const moved = new RegExp(`SUMMARY:Planning with Bob[\\s\\S]*DTSTART;TZID=Europe/Berlin:${day}T120000|DTSTART;TZID=Europe/Berlin:${day}T120000[\\s\\S]*SUMMARY:Planning with Bob`);
+  assert.ok(await eventually(async () => moved.test(await bobs())), await bobs());
+  assert.match(await bobs(), new RegExp(`DTEND;TZID=Europe/Berlin:${day}T130000`));
 });
 
 test('edit one instance of a recurring event (an override with RECURRENCE-ID)', { skip: missing ?? false }, async () => {
@@ -122,12 +122,32 @@ test('edit one instance of a recurring event (an override with RECURRENCE-ID)', 
   assert.match(stored, /RRULE:FREQ=DAILY;COUNT=5/);
 });
 
-test('the month view and the agenda show the events', { skip: missing ?? false }, async () => {
+test('the month view and the agenda show the events; the agenda shows to-dos with their due dates', { skip: missing ?? false }, async () => {
+  const day = compact(berlinDay());
+  const todo = (uid: string, summary: string, extra: string): string => `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VTODO\r\nUID:${uid}\r\nDTSTAMP:20260101T000000Z\r\nSUMMARY:${summary}\r\n${extra}END:VTODO\r\nEND:VCALENDAR\r\n`;
+  const T = { 'content-type': 'text/calendar' };
+  assert.equal((await s.request('PUT', '/calendars/alice/tasks/report.ics', { body: todo('report', 'Send the report', `DUE;TZID=Europe/Berlin:${day}T170000\r\n`), headers: T })).status, 201);
+  assert.equal((await s.request('PUT', '/calendars/alice/tasks/tickets.ics', { body: todo('tickets', 'Book tickets', `DUE;VALUE=DATE:${day}\r\nSTATUS:COMPLETED\r\nCOMPLETED:20260101T000000Z\r\n`), headers: T })).status, 201);
+  assert.equal((await s.request('PUT', '/calendars/alice/tasks/someday.ics', { body: todo('someday', 'Someday, no date', ''), headers: T })).status, 201);
+  await alice.reload();
+  await alice.locator('.fc-view').waitFor();
+  assert.match(await alice.locator('.calendar-list').innerText(), /Tasks/);
+  assert.equal(await alice.locator('.fc-event', { hasText: 'Send the report' }).count(), 0, 'to-dos are not drawn in the week grid');
   await alice.getByRole('button', { name: 'Month' }).click();
   await alice.locator('.fc-dayGridMonth-view .fc-event', { hasText: 'Planning with Bob' }).waitFor();
   await shot(alice, 'month-view');
   await alice.getByRole('button', { name: 'Agenda' }).click();
   await alice.locator('.fc-list-event', { hasText: 'Planning with Bob' }).waitFor();
+  const report = alice.locator('.fc-list-event', { hasText: 'Task: Send the report' });
+  await report.waitFor();
+  assert.match(await report.innerText(), /17:00/, 'shown at its due time');
+  await alice.locator('.fc-list-event.task-done', { hasText: 'Task (done): Book tickets' }).waitFor();
+  assert.equal(await alice.locator('.fc-list-event', { hasText: 'Someday' }).count(), 0, 'a to-do without a date has no place in the agenda');
+  await shot(alice, 'agenda');
+  await report.locator('.fc-list-event-title').click();
+  const dialog = alice.getByRole('dialog', { name: 'Task' });
+  assert.match(await dialog.innerText(), /Send the report[\s\S]*Due [\s\S]*17:00/);
+  await dialog.locator('.actions').getByRole('button', { name: 'Close' }).click();
   await alice.getByRole('button', { name: 'Week' }).click();
   await alice.locator('.fc-timeGridWeek-view').waitFor();
   await shot(alice, 'week-view');

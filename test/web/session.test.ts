@@ -119,3 +119,15 @@ test('pages carry a strict CSP; hashed assets are immutable; CalDAV root still a
   assert.equal(root.status, 207);
   assert.equal((await fetch(`${s.url}/.well-known/caldav`, { redirect: 'manual' })).status, 301);
 });
+
+test('GET web/timezones/ZONE answers the VTIMEZONE of an IANA zone (no session needed); unknown names get 404', async () => {
+  const berlin = await fetch(`${s.url}/web/timezones/Europe/Berlin`);
+  assert.equal(berlin.status, 200);
+  assert.match(berlin.headers.get('content-type') ?? '', /^text\/calendar/);
+  assert.match(berlin.headers.get('cache-control') ?? '', /max-age=86400/);
+  const text = await berlin.text();
+  assert.match(text, /^BEGIN:VCALENDAR\r\n[\s\S]*BEGIN:VTIMEZONE\r\nTZID:Europe\/Berlin\r\n[\s\S]*END:VTIMEZONE\r\nEND:VCALENDAR\r\n$/);
+  assert.equal((await fetch(`${s.url}/web/timezones/America/Argentina/Buenos_Aires`)).status, 200);
+  assert.equal((await fetch(`${s.url}/web/timezones/Nowhere/Atlantis`)).status, 404);
+  assert.ok([400, 404].includes((await fetch(`${s.url}/web/timezones/..%2F..%2Fetc%2Fpasswd`)).status));
+});

@@ -101,6 +101,8 @@ async function errorText(res: Response): Promise<string> {
 
 export class DavClient {
   onSessionEnded: () => void = () => undefined;
+  /** Runs on every calendar object before it is written (main.ts adds the VTIMEZONEs it needs). */
+  prepareCalendar: (ics: string) => Promise<string> = (ics) => Promise.resolve(ics);
 
   constructor(readonly session: Session) {}
 
@@ -138,8 +140,21 @@ export class DavClient {
     const headers: Record<string, string> = { 'Content-Type': 'text/calendar; charset=utf-8' };
     if (etag) headers['If-Match'] = etag;
     else headers['If-None-Match'] = '*';
-    const res = await this.request('PUT', url, { body: ics, headers });
+    const res = await this.request('PUT', url, { body: await this.prepareCalendar(ics), headers });
     return res.headers.get('etag');
+  }
+
+  /**
+   * POSTs an iTIP message to the user's scheduling outbox (RFC 6638 §5, explicit scheduling) and
+   * reads the CALDAV:schedule-response: each recipient with its request-status.
+   */
+  async postOutbox(ics: string): Promise<Array<{ recipient: string; status: string }>> {
+    const res = await this.request('POST', `${this.session.home}outbox/`, { body: await this.prepareCalendar(ics), headers: { 'Content-Type': 'text/calendar; charset=utf-8' } });
+    const doc = new DOMParser().parseFromString(await res.text(), 'application/xml');
+    return Array.from(doc.getElementsByTagNameNS(NS.C, 'response')).map((r) => ({
+      recipient: textOf(child(child(r, NS.C, 'recipient'), NS.D, 'href')).replace(/^mailto:/i, ''),
+      status: textOf(child(r, NS.C, 'request-status')),
+    }));
   }
 
   async delete(url: string, etag: string | null): Promise<void> {

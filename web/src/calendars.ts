@@ -120,6 +120,58 @@ export async function eventsBetween(dav: DavClient, calendar: string, start: Dat
   return responses.flatMap((r) => instancesOf(r, calendar));
 }
 
+export interface TaskItem {
+  calendar: string;
+  href: string;
+  uid: string;
+  summary: string;
+  description: string;
+  /** When it is due: DUE, else DTSTART plus DURATION, else DTSTART (ISO; a date for all-day). */
+  due: string;
+  allDay: boolean;
+  status: string;
+  done: boolean;
+}
+
+function tasksOf(r: DavResponse, calendar: string): TaskItem[] {
+  const data = textOf(prop(r, NS.C, 'calendar-data'));
+  if (!data) return [];
+  const vcal = new ICAL.Component(ICAL.parse(data));
+  return vcal.getAllSubcomponents('vtodo').flatMap((td) => {
+    let due = td.getFirstPropertyValue('due');
+    const start = td.getFirstPropertyValue('dtstart');
+    const duration = td.getFirstPropertyValue('duration');
+    if (!(due instanceof ICAL.Time) && start instanceof ICAL.Time) {
+      due = start.clone();
+      if (duration instanceof ICAL.Duration) (due as ICAL.Time).addDuration(duration);
+    }
+    if (!(due instanceof ICAL.Time)) return [];
+    const when = timeToIso(due);
+    const status = String(td.getFirstPropertyValue('status') ?? 'NEEDS-ACTION').toUpperCase();
+    return [{
+      calendar, href: r.href, uid: String(td.getFirstPropertyValue('uid') ?? ''), summary: String(td.getFirstPropertyValue('summary') ?? ''),
+      description: String(td.getFirstPropertyValue('description') ?? ''), due: when.iso, allDay: when.date, status,
+      done: status === 'COMPLETED' || td.hasProperty('completed'),
+    }];
+  });
+}
+
+/** The to-dos of one calendar due (or starting) between two instants, recurring ones expanded (RFC 4791 §9.9). */
+export async function tasksBetween(dav: DavClient, calendar: string, start: Date, end: Date): Promise<TaskItem[]> {
+  const range = { start: utcStamp(start), end: utcStamp(end) };
+  const body: XNode = [NS.C, 'calendar-query',
+    [NS.D, 'prop', [NS.D, 'getetag'], [NS.C, 'calendar-data', [NS.C, 'expand', range]]],
+    [NS.C, 'filter', [NS.C, 'comp-filter', { name: 'VCALENDAR' }, [NS.C, 'comp-filter', { name: 'VTODO' }, [NS.C, 'time-range', range]]]]];
+  const responses = await dav.report(calendar, body, '1');
+  const t0 = start.getTime();
+  const t1 = end.getTime();
+  // A to-do without dates matches any range: only those due in the range are shown.
+  return responses.flatMap((r) => tasksOf(r, calendar)).filter((t) => {
+    const at = Date.parse(t.allDay ? `${t.due}T00:00:00Z` : t.due);
+    return at >= t0 - (t.allDay ? 86_400_000 : 0) && at < t1;
+  });
+}
+
 /** Every object of a collection with its data (calendar-query without a time range). */
 export async function objectsOf(dav: DavClient, collection: string, comp = 'VEVENT'): Promise<Array<{ href: string; etag: string; data: string }>> {
   const filter: XNode = comp ? [NS.C, 'comp-filter', { name: 'VCALENDAR' }, [NS.C, 'comp-filter', { name: comp }]] : [NS.C, 'comp-filter', { name: 'VCALENDAR' }];

@@ -9,6 +9,7 @@ import { searchPeople, type Person } from './calendars';
 import { chooseDialog, clear, confirmDialog, field, h, openDialog, toast, uniqueId } from './dom';
 import { applyDraft, draftOf, excludeInstance, masterOf, newCalendar, overrideFor, parseCalendar, readTime, splitSeries, type Attendee, type Draft, type Scope } from './events';
 import { renderGrid } from './availability';
+import { canPropose, openProposal } from './counter';
 import type { AppState } from './state';
 import { fromLocalInput, toLocalInput } from './tz';
 import { SCOPES } from './view';
@@ -232,6 +233,13 @@ export async function openEditor(state: AppState, target: EditorTarget): Promise
   const saveBtn = h('button', { type: 'submit', class: 'primary' }, 'Save');
   const deleteBtn = inst && !readOnly ? h('button', { type: 'button', class: 'danger' }, 'Delete') : null;
   const cancelBtn = h('button', { type: 'button' }, 'Cancel');
+  // An attendee (not the organizer) may propose another time (a COUNTER, see counter.ts).
+  const asAttendee = inst && loaded.text !== null ? (() => {
+    const vcal = parseCalendar(loaded.text);
+    const ve = masterOf(vcal) ?? vcal.getFirstSubcomponent('vevent');
+    return ve !== null && ve !== undefined && canPropose(state, ve);
+  })() : false;
+  const proposeBtn = asAttendee ? h('button', { type: 'button' }, 'Propose a new time') : null;
   const form = h('form', { class: 'editor', novalidate: true },
     field('Title', h('input', { type: 'text', name: 'summary', value: d.summary, autocomplete: 'off' })),
     field('Calendar', calendarSel),
@@ -242,10 +250,15 @@ export async function openEditor(state: AppState, target: EditorTarget): Promise
     field('Notes', h('textarea', { name: 'description', rows: 3 }, d.description)),
     attendeePicker(state, attendees, refreshGrid),
     h('h3', {}, 'Availability'), grid,
-    error, h('div', { class: 'actions' }, deleteBtn, cancelBtn, readOnly ? null : saveBtn));
-  if (readOnly) for (const c of Array.from(form.elements)) (c as HTMLInputElement).disabled = !(c === cancelBtn);
+    error, h('div', { class: 'actions' }, deleteBtn, proposeBtn, cancelBtn, readOnly ? null : saveBtn));
+  if (readOnly) for (const c of Array.from(form.elements)) (c as HTMLInputElement).disabled = !(c === cancelBtn || c === proposeBtn);
   const { close } = openDialog(inst ? (readOnly ? 'Event' : 'Edit event') : 'New event', form, { wide: true });
   cancelBtn.addEventListener('click', close);
+  proposeBtn?.addEventListener('click', () => {
+    if (!inst || loaded.text === null) return;
+    close();
+    openProposal(state, { text: loaded.text, recurrenceId: inst.recurrenceId, uid: inst.uid });
+  });
   refreshGrid();
   (form.elements.namedItem('summary') as HTMLInputElement).focus();
   form.addEventListener('submit', (ev) => {

@@ -263,6 +263,31 @@ export function shiftTimes(ve: ICAL.Component, startDelta: number, endDelta: num
   touch(ve, true);
 }
 
+/** Gives a component new start and end instants, keeping the form of its DTSTART (date, zone); a reschedule (SEQUENCE + 1). */
+export function moveTo(ve: ICAL.Component, start: Date, end: Date, zone: string): void {
+  const s = readTime(ve, 'dtstart', zone);
+  const form = { date: s?.date ?? false, tzid: s?.tzid ?? (zone === 'UTC' ? 'UTC' : zone) };
+  writeTime(ve, 'dtstart', start, form, zone);
+  ve.removeAllProperties('duration');
+  writeTime(ve, 'dtend', end, form, zone);
+  touch(ve, true);
+}
+
+/** A deep copy of a component (or property tree), detached from its parent. */
+export const cloneComponent = (c: ICAL.Component): ICAL.Component => new ICAL.Component(JSON.parse(JSON.stringify(c.toJSON())) as unknown[]);
+
+/** The address of a calendar user without `mailto:`, lower case. */
+export const bareAddress = (value: unknown): string => String(value ?? '').replace(/^mailto:/i, '').toLowerCase();
+
+/** The end of a component: DTEND, or DTSTART plus DURATION, or null. */
+export function readEnd(ve: ICAL.Component, zone: string): Date | null {
+  const e = readTime(ve, 'dtend', zone) ?? readTime(ve, 'due', zone);
+  if (e) return e.instant;
+  const s = readTime(ve, 'dtstart', zone);
+  const d = ve.getFirstPropertyValue('duration');
+  return s && d instanceof ICAL.Duration ? new Date(s.instant.getTime() + d.toSeconds() * 1000) : null;
+}
+
 /** Sets the user's own PARTSTAT on every component where they attend (an attendee's answer). */
 export function setPartstat(vcal: ICAL.Component, addresses: string[], partstat: string): boolean {
   const mine = new Set(addresses.map((a) => `mailto:${a.toLowerCase().replace(/^mailto:/, '')}`));

@@ -5,17 +5,21 @@
  */
 import ICAL from 'ical.js';
 import { answerShare, findByUid, objectsOf, shareInvites } from './calendars';
+import { acceptCounter, counterFrom, declineCounter, openProposal } from './counter';
 import { clear, h, toast } from './dom';
-import { parseCalendar, readTime, setPartstat } from './events';
+import { parseCalendar, readEnd, readTime, setPartstat } from './events';
 import type { AppState } from './state';
 
 const LABEL: Record<string, string> = { 'NEEDS-ACTION': 'no answer yet', ACCEPTED: 'accepted', DECLINED: 'declined', TENTATIVE: 'maybe', DELEGATED: 'delegated' };
 
-function when(state: AppState, ve: ICAL.Component): string {
+function when(state: AppState, ve: ICAL.Component, withEnd = false): string {
   const s = readTime(ve, 'dtstart', state.zone);
   if (!s) return '';
   const opts: Intl.DateTimeFormatOptions = s.date ? { dateStyle: 'full', timeZone: 'UTC' } : { dateStyle: 'full', timeStyle: 'short', timeZone: state.zone };
-  return new Intl.DateTimeFormat(undefined, opts).format(s.instant);
+  const f = new Intl.DateTimeFormat(undefined, opts);
+  const end = withEnd ? readEnd(ve, state.zone) : null;
+  if (!end || s.date) return f.format(s.instant);
+  return f.formatRange(s.instant, end);
 }
 
 /** Answers an invitation: the user's copy in their calendars gets their PARTSTAT. */
@@ -35,6 +39,15 @@ export async function answer(state: AppState, uid: string, requestText: string, 
   const target = own[0];
   if (!target) throw new Error('You have no calendar to put the event in.');
   await state.dav.put(`${target.href}${uid}.ics`, vcal.toString(), null);
+}
+
+/** The title of the user's own copy of an event, or ''. */
+async function ownSummary(state: AppState, uid: string): Promise<string> {
+  for (const c of state.calendars.filter((x) => x.kind === 'own' && x.components.includes('VEVENT'))) {
+    const copy = await findByUid(state.dav, c.href, uid).catch(() => null);
+    if (copy) return String(parseCalendar(copy.data).getFirstSubcomponent('vevent')?.getFirstPropertyValue('summary') ?? '');
+  }
+  return '';
 }
 
 function attendeeList(ve: ICAL.Component): HTMLElement {
@@ -57,7 +70,10 @@ function latestPerUid(items: Array<{ href: string; data: string }>): InboxItem[]
     try {
       const vcal = parseCalendar(it.data);
       const ve = vcal.getFirstSubcomponent('vevent');
-      key = `${String(vcal.getFirstPropertyValue('method') ?? '')} ${String(ve?.getFirstPropertyValue('uid') ?? it.href)}`;
+      const method = String(vcal.getFirstPropertyValue('method') ?? '').toUpperCase();
+      // Proposals from different attendees stay apart.
+      const from = method === 'COUNTER' && ve ? ` ${counterFrom(ve)}` : '';
+      key = `${method} ${String(ve?.getFirstPropertyValue('uid') ?? it.href)}${from}`;
       rank = `${String(ve?.getFirstPropertyValue('sequence') ?? 0).padStart(6, '0')} ${String(ve?.getFirstPropertyValue('dtstamp') ?? '')}`;
     } catch { /* shown as unreadable below */ }
     const g = groups.get(key);
@@ -74,7 +90,10 @@ function schedulingItem(state: AppState, item: InboxItem, rerender: () => void):
   const ve = vcal.getFirstSubcomponent('vevent');
   if (!ve) return null;
   const uid = String(ve.getFirstPropertyValue('uid') ?? '');
-  const summary = String(ve.getFirstPropertyValue('summary') ?? '(no title)');
+  const summaryText = String(ve.getFirstPropertyValue('summary') ?? '');
+  const summary = h('span', { class: 'summary' }, summaryText || '(no title)');
+  // A DECLINECOUNTER need not repeat the title: take it from the user's copy.
+  if (!summaryText && uid) void ownSummary(state, uid).then((t) => { if (t) summary.textContent = t; });
   const organizer = String(ve.getFirstPropertyValue('organizer') ?? '').replace(/^mailto:/i, '');
   const done = async (): Promise<void> => {
     for (const href of item.hrefs) await state.dav.delete(href, null).catch(() => undefined);
@@ -91,15 +110,32 @@ function schedulingItem(state: AppState, item: InboxItem, rerender: () => void):
     act('Accept', () => answer(state, uid, item.data, 'ACCEPTED'));
     act('Maybe', () => answer(state, uid, item.data, 'TENTATIVE'));
     act('Decline', () => answer(state, uid, item.data, 'DECLINED'));
+    const propose = h('button', { type: 'button' }, 'Propose a new time');
+    propose.addEventListener('click', () => {
+      const rid = readTime(ve, 'recurrence-id', state.zone);
+      const ridIso = rid ? (rid.date ? rid.instant.toISOString().slice(0, 10) : rid.instant.toISOString()) : null;
+      // The invitation stays: proposing a time is not an answer.
+      openProposal(state, { text: item.data, recurrenceId: ridIso, uid });
+    });
+    buttons.push(propose);
   }
-  act(method === 'REQUEST' ? 'Dismiss' : 'Done', async () => undefined);
-  const heading = method === 'REPLY' ? 'Answer' : method === 'CANCEL' ? 'Cancelled' : method === 'COUNTER' ? 'New time proposed' : 'Invitation';
+  if (method === 'COUNTER') {
+    act('Accept proposal', () => acceptCounter(state, item.data));
+    act('Decline proposal', () => declineCounter(state, item.data));
+  }
+  act(method === 'REQUEST' || method === 'COUNTER' ? 'Dismiss' : 'Done', async () => undefined);
+  const heading = method === 'REPLY' ? 'Answer' : method === 'CANCEL' ? 'Cancelled' : method === 'COUNTER' ? 'New time proposed'
+    : method === 'DECLINECOUNTER' ? 'Your proposed time was declined' : 'Invitation';
   const loc = String(ve.getFirstPropertyValue('location') ?? '');
+  const comment = String(ve.getFirstPropertyValue('comment') ?? '');
+  const from = method === 'COUNTER' || method === 'REPLY' ? counterFrom(ve) : organizer;
   return h('li', { class: 'inbox-item', 'data-uid': uid, 'data-method': method },
-    h('h3', {}, `${heading}: `, h('span', { class: 'summary' }, summary)),
-    h('p', {}, when(state, ve), loc ? ' · ' : '', loc ? h('span', { class: 'location' }, loc) : null),
-    organizer ? h('p', {}, 'From ', h('span', { class: 'who' }, organizer)) : null,
-    attendeeList(ve), h('div', { class: 'actions' }, ...buttons));
+    h('h3', {}, `${heading}: `, summary),
+    method === 'DECLINECOUNTER' ? null
+      : h('p', {}, method === 'COUNTER' ? 'Proposed: ' : '', h('span', { class: 'when' }, when(state, ve, method === 'COUNTER')), loc ? ' · ' : '', loc ? h('span', { class: 'location' }, loc) : null),
+    from ? h('p', {}, 'From ', h('span', { class: 'who' }, from)) : null,
+    comment ? h('p', { class: 'comment' }, '“', h('span', {}, comment), '”') : null,
+    method === 'COUNTER' || method === 'DECLINECOUNTER' ? null : attendeeList(ve), h('div', { class: 'actions' }, ...buttons));
 }
 
 export async function renderInbox(state: AppState, el: HTMLElement): Promise<number> {

@@ -12,6 +12,7 @@ import { renderInbox } from './inbox';
 import { openSettings } from './settings';
 import { loadHidden, saveHidden, type AppState } from './state';
 import { allZones, chooseZone, chosenZone } from './tz';
+import { withTimezones } from './tzdata';
 import { mountCalendar } from './view';
 
 const root = document.getElementById('app') as HTMLElement;
@@ -67,7 +68,7 @@ function calendarList(state: AppState, el: HTMLElement): void {
   clear(el);
   el.appendChild(h('h2', {}, 'Calendars'));
   const ul = h('ul', { class: 'calendar-list' });
-  for (const c of state.calendars.filter((x) => x.components.includes('VEVENT'))) {
+  for (const c of state.calendars.filter((x) => x.components.includes('VEVENT') || x.components.includes('VTODO'))) {
     const box = h('input', { type: 'checkbox', checked: !state.hidden.has(c.href), 'data-href': c.href });
     box.style.accentColor = c.color;
     box.addEventListener('change', () => {
@@ -77,7 +78,8 @@ function calendarList(state: AppState, el: HTMLElement): void {
     });
     const swatch = h('span', { class: 'swatch', 'aria-hidden': 'true' });
     swatch.style.backgroundColor = c.color;
-    ul.appendChild(h('li', {}, h('label', {}, box, swatch, h('span', { class: 'cal-name' }, c.name), c.kind === 'shared' ? h('small', {}, ' (shared)') : null)));
+    ul.appendChild(h('li', {}, h('label', {}, box, swatch, h('span', { class: 'cal-name' }, c.name), c.kind === 'shared' ? h('small', {}, ' (shared)') : null,
+      c.components.includes('VEVENT') ? null : h('small', {}, ' (tasks, in the agenda)'))));
   }
   el.appendChild(ul);
 }
@@ -87,6 +89,7 @@ async function showApp(session: Session): Promise<void> {
   document.title = 'Reefknot Calendar';
   const dav = new DavClient(session);
   dav.onSessionEnded = () => showLogin('Your session has ended; sign in again.');
+  dav.prepareCalendar = (ics) => withTimezones(ics, session.base);
   const address = (session.addresses[0] ?? `mailto:${session.user}@localhost`).replace(/^mailto:/i, '');
   const side = h('nav', { class: 'sidebar', 'aria-label': 'Calendars' });
   const state: AppState = {
