@@ -16,6 +16,8 @@ interface ServeOptions {
   mailListen?: string;
   mailProtocol?: string;
   mailAuth?: string;
+  discovery?: boolean;
+  dnsServer?: string;
 }
 
 function overrides(o: ServeOptions): ConfigOverrides {
@@ -31,6 +33,8 @@ function overrides(o: ServeOptions): ConfigOverrides {
   if (o.mailListen) f.mailListen = o.mailListen;
   if (o.mailProtocol) f.mailProtocol = o.mailProtocol as 'lmtp' | 'smtp';
   if (o.mailAuth) f.mailAuth = o.mailAuth as 'none' | 'dkim' | 'dmarc';
+  if (o.discovery === false) f.ischeduleDiscovery = false;
+  if (o.dnsServer) f.dnsServer = o.dnsServer;
   return f;
 }
 
@@ -49,6 +53,8 @@ export function registerServeCommands(program: Command): void {
     .option('--mail-listen <host:port>', 'accept calendar mail from the mail system on this address')
     .option('--mail-protocol <protocol>', 'lmtp (default) or smtp for --mail-listen')
     .option('--mail-auth <policy>', 'authentication inbound mail must pass: none (default), dkim or dmarc')
+    .option('--no-discovery', 'iSchedule only with configured peers (no DNS SRV or well-known discovery)')
+    .option('--dns-server <host:port>', 'DNS resolver for iSchedule discovery and keys (default: the system\'s)')
     .action(async (opts: ServeOptions, cmd: Command) => {
       const config = configFrom(cmd, overrides(opts));
       const handle = await serve(config);

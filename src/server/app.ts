@@ -22,6 +22,7 @@ import { buildCaldav } from '../protocols/caldav/index.js';
 import { Hrefs } from '../protocols/dav/paths.js';
 import type { DavProtocol } from '../protocols/dav/handler.js';
 import type { ServerConfig } from './config.js';
+import { buildISchedule, HOLD_ROUTE, type IScheduleParts } from './ischedule-wiring.js';
 
 export interface App {
   config: ServerConfig;
@@ -36,6 +37,8 @@ export interface App {
   /** Sends queued messages to recipients on other servers. */
   worker: DeliveryWorker;
   transports: Transport[];
+  /** Server-to-server scheduling (docs/ischedule.md): keys and peers, sender, receiver. */
+  ischedule: IScheduleParts;
   /** Built once the public URL is known (the port may be chosen at listen time). */
   dav(baseUrl: string): DavProtocol;
 }
@@ -57,9 +60,10 @@ export function buildApp(config: ServerConfig, store: Store = openStore(config))
   const delivery = new Delivery(context, content.writer);
   content.scheduling = new ImplicitScheduling(context, delivery);
   const outbox = new OutboxService(context, delivery, content.resources);
-  const transports: Transport[] = config.smtpRelay ? [new SmtpImipTransport(config.smtpRelay)] : [];
+  const ischedule = buildISchedule(config, context, delivery, outbox);
+  const transports: Transport[] = [ischedule.transport, config.smtpRelay ? new SmtpImipTransport(config.smtpRelay) : HOLD_ROUTE];
   return {
-    config, store, users, content, context, sharing, delivery, transports,
+    config, store, users, content, context, sharing, delivery, transports, ischedule,
     receive: new ReceiveService(context, delivery),
     worker: new DeliveryWorker(context, transports, content.writer),
     dav: (baseUrl: string) => {

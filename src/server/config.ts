@@ -33,6 +33,10 @@ export interface ServerConfig {
   mailAuth: 'none' | 'dkim' | 'dmarc';
   /** How often the delivery worker looks for due messages, ms. */
   deliveryIntervalMs: number;
+  /** HOST:PORT of the DNS resolver for iSchedule discovery and keys; null: the system's. */
+  dnsServer: string | null;
+  /** False: iSchedule only with configured peers (no DNS SRV / well-known discovery). */
+  ischeduleDiscovery: boolean;
   limits: CalendarLimits;
 }
 
@@ -51,6 +55,8 @@ export const DEFAULT_CONFIG: ServerConfig = {
   mailProtocol: 'lmtp',
   mailAuth: 'none',
   deliveryIntervalMs: 5_000,
+  dnsServer: null,
+  ischeduleDiscovery: true,
   limits: DEFAULT_CALENDAR_LIMITS,
 };
 
@@ -70,6 +76,8 @@ const KEYS: { key: keyof ServerConfig; env: string; parse: (v: string) => unknow
   { key: 'mailProtocol', env: 'REEFKNOT_MAIL_PROTOCOL', parse: String },
   { key: 'mailAuth', env: 'REEFKNOT_MAIL_AUTH', parse: String },
   { key: 'deliveryIntervalMs', env: 'REEFKNOT_DELIVERY_INTERVAL_MS', parse: Number },
+  { key: 'dnsServer', env: 'REEFKNOT_DNS_SERVER', parse: String },
+  { key: 'ischeduleDiscovery', env: 'REEFKNOT_ISCHEDULE_DISCOVERY', parse: (v) => !['0', 'false', 'no', 'off'].includes(v.toLowerCase()) },
 ];
 
 export type ConfigOverrides = Partial<Omit<ServerConfig, 'limits'>> & { limits?: Partial<CalendarLimits> };
@@ -132,6 +140,7 @@ function validate(c: ServerConfig): void {
   if (!['lmtp', 'smtp'].includes(c.mailProtocol)) throw new Error('mailProtocol must be lmtp or smtp');
   if (!['none', 'dkim', 'dmarc'].includes(c.mailAuth)) throw new Error('mailAuth must be none, dkim or dmarc');
   if (!(c.deliveryIntervalMs > 0)) throw new Error('deliveryIntervalMs must be positive');
+  if (c.dnsServer !== null) parseListen(c.dnsServer);
 }
 
 export function parseListen(listen: string): { host: string; port: number } {

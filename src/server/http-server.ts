@@ -17,6 +17,7 @@ import { ANONYMOUS } from '../services/access.js';
 import { parseListen, publicBaseUrl } from './config.js';
 import type { Logger } from './logger.js';
 import { WebApp } from './web-app.js';
+import { IScheduleHandler } from '../protocols/ischedule/handler.js';
 
 const REALM = 'Basic realm="Reefknot", charset="UTF-8"';
 
@@ -28,6 +29,12 @@ export interface RunningServer {
 }
 
 class BodyTooLarge extends Error {}
+
+function headersOf(req: IncomingMessage): Record<string, string | undefined> {
+  const headers: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+  return headers;
+}
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -107,6 +114,8 @@ export class RequestHandler {
       if (e instanceof ReefknotError) return { response: renderDavError(toDavError(e, (p) => p)) };
       throw e;
     }
+    // iSchedule authenticates by DKIM, not Basic (docs/ischedule.md).
+    if (IScheduleHandler.owns(path)) return { response: await this.app.ischedule.handler.handle({ method, path, query: (req.url ?? '').split('?')[1] ?? '', headers: headersOf(req), body: await readBody(req, this.app.config.maxRequestBytes) }) };
     if (path === '/.well-known/caldav' || path === '/.well-known/caldav/') {
       return { response: { status: 301, headers: { location: `${this.hrefs.prefix}/` } } };
     }
@@ -125,8 +134,7 @@ export class RequestHandler {
       return { response: challenge() };
     }
     const body = await readBody(req, this.app.config.maxRequestBytes);
-    const headers: Record<string, string | undefined> = {};
-    for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+    const headers = headersOf(req);
     const principal = account ? { user: account } : ANONYMOUS;
     const response = await this.dav.handle({ method, path, query: (req.url ?? '').split('?')[1] ?? '', headers, body, principal });
     // Without credentials, anything not published answers with a challenge rather than a refusal.

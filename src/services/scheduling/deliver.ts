@@ -13,6 +13,7 @@ import { defaultCalendar, localUser, schedulingFacts, specialCollection, userCop
 import { answerAsResource } from './rooms.js';
 import { objectNameFor } from '../calendar-objects.js';
 import { SCHEDULE_STATUS, scheduleStatusOf } from './schedule-status.js';
+import { PermanentDeliveryError, type OutboundMessage, type Transport } from './transports.js';
 
 /** How deep follow-up messages (a REFRESH answered by a REQUEST, a room's REPLY) may chain. */
 const MAX_DEPTH = 4;
@@ -20,6 +21,16 @@ const MAX_DEPTH = 4;
 export type StatusMap = Map<string, string>;
 
 export class Delivery {
+  /**
+   * A transport tried at once, during the request, before a remote message is queued (iSchedule:
+   * design.md "Scheduling flow" step 2). Its answer (1.2, 3.7, 3.8, 5.x) is recorded and returned
+   * as the SCHEDULE-STATUS; only when it cannot carry the message, cannot connect or takes longer
+   * than `immediateTimeoutMs` is the message queued for the worker (same message id, so a late
+   * arrival is not applied twice). Set by server/; null: everything is queued.
+   */
+  immediate: Transport | null = null;
+  immediateTimeoutMs = 5_000;
+
   constructor(private readonly ctx: ServiceContext, private readonly writer: ObjectWriter) {}
 
   /** Delivers `message` to each recipient; returns the SCHEDULE-STATUS per recipient. */
@@ -41,11 +52,28 @@ export class Delivery {
   private async queueRemote(tx: StoreTx, message: ItipMessage, recipient: string, senderId: number): Promise<string> {
     if (!/^mailto:[^@\s]+@[^@\s]+$/i.test(recipient)) return SCHEDULE_STATUS.invalidUser;
     const now = this.ctx.now();
+    const messageId = `${randomUUID()}@reefknot`;
+    const done = await this.tryImmediate({ messageId, method: message.method, originator: message.originator, recipient, ical: message.ical });
     await tx.addDelivery({
       ownerId: senderId, uid: message.uid, method: message.method, originator: message.originator, recipient, message: message.ical,
-      messageId: `${randomUUID()}@reefknot`, route: 'none', status: 'pending', scheduleStatus: SCHEDULE_STATUS.pending, nextTry: now, createdAt: now,
+      messageId, route: done ? (this.immediate?.name ?? 'none') : 'none', status: done ? (done === SCHEDULE_STATUS.delivered ? 'delivered' : 'failed') : 'pending',
+      scheduleStatus: done ?? SCHEDULE_STATUS.pending, nextTry: now, createdAt: now,
     });
-    return SCHEDULE_STATUS.pending;
+    return done ?? SCHEDULE_STATUS.pending;
+  }
+
+  /** The immediate transport's SCHEDULE-STATUS, or null when the message must wait in the queue. */
+  private async tryImmediate(m: OutboundMessage): Promise<string | null> {
+    const t = this.immediate;
+    if (!t || !(await t.handles(m.recipient).catch(() => false))) return null;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<null>((resolve) => { timer = setTimeout(() => resolve(null), this.immediateTimeoutMs); });
+    const attempt = t.send(m).catch((e: unknown) => (e instanceof PermanentDeliveryError ? e.scheduleStatus : null));
+    try {
+      return await Promise.race([attempt, late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Clients name objects after their UID; a copy the server creates is named the same way when free. */

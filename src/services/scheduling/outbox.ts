@@ -24,7 +24,13 @@ export interface RecipientResult {
 
 const ORGANIZER_METHODS = new Set<ItipMethod>(['PUBLISH', 'REQUEST', 'ADD', 'CANCEL', 'DECLINECOUNTER']);
 
+/** Asks another server for a remote attendee's busy time (iSchedule); null when it cannot be asked. */
+export type RemoteFreeBusy = (organizer: string, attendee: string, request: string) => Promise<RecipientResult | null>;
+
 export class OutboxService {
+  /** Set by server/ when iSchedule is on: remote attendees' busy time is fetched within the request. */
+  remoteFreeBusy: RemoteFreeBusy | null = null;
+
   constructor(private readonly ctx: ServiceContext, private readonly delivery: Delivery, private readonly resources: ResourceService) {}
 
   /** `recipientsHeader`: the Recipient header of explicit scheduling, naming recipients who need not be attendees. */
@@ -53,7 +59,7 @@ export class OutboxService {
     for (const attendee of query.attendees) {
       const user = await localUser(tx, attendee);
       if (!user) {
-        out.push({ recipient: attendee, requestStatus: requestStatusText('3.7') });
+        out.push((await this.remoteFreeBusy?.(query.organizer, attendee, text)) ?? { recipient: attendee, requestStatus: requestStatusText('3.7') });
         continue;
       }
       if (!(await this.may(tx, principal, user, 'schedule-query-freebusy'))) {
