@@ -4,7 +4,7 @@
  * the exact filter. Objects are parsed once each, with IANA zones resolved.
  */
 import ICAL from 'ical.js';
-import { busyPeriods, toVfreebusy } from '../domain/freebusy/compute.js';
+import { busyPeriods, merge, toVfreebusy } from '../domain/freebusy/compute.js';
 import { resolveTimezones } from '../domain/ical/timezones.js';
 import { TimezoneCache } from './timezone-cache.js';
 import { matchesCalendarFilter, validateFilter } from '../domain/query/evaluate.js';
@@ -111,9 +111,18 @@ export class CalendarQueryService {
     this.resources.check(principal, target, 'read-free-busy');
     // Busy time only: the whole object is read, but nothing of it but its periods leaves here.
     const view: CollectionView = { path: target.path, collection: target.collection, access: { ...target.access, redact: false } };
+    // Objects the index decides give their busy time straight from their instance spans; only the rest are parsed.
+    const indexed = await this.resources.busySpans(snapshot, target.collection, range.start, range.end);
     const calendars: Component[] = [];
-    for (const meta of await this.candidates(snapshot, target.collection, range)) calendars.push((await this.load(snapshot, view, meta)).calendar);
-    const busy = busyPeriods(calendars, range, { defaultTimezone, maxInstances: this.ctx.limits.maxInstances });
+    for (const meta of await this.candidates(snapshot, target.collection, range)) {
+      if (!indexed.decided.has(meta.name)) calendars.push((await this.load(snapshot, view, meta)).calendar);
+    }
+    const parsed = busyPeriods(calendars, range, { defaultTimezone, maxInstances: this.ctx.limits.maxInstances });
+    const busy = {
+      busy: merge([...parsed.busy, ...indexed.spans.filter((x) => !x.tentative)], range),
+      tentative: merge([...parsed.tentative, ...indexed.spans.filter((x) => x.tentative)], range),
+      unavailable: parsed.unavailable,
+    };
     return toVfreebusy(busy, range, { now: this.ctx.now() });
   }
 }

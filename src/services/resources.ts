@@ -294,6 +294,10 @@ export class ResourceService {
     return txOf(snapshot).listObjects(collection.id);
   }
 
+  async busySpans(snapshot: Snapshot, collection: CollectionRow, start: number, end: number): Promise<{ decided: Set<string>; spans: { start: number; end: number; tentative: boolean }[] }> {
+    return txOf(snapshot).busySpans(collection.id, start, end);
+  }
+
   async objectsInRange(snapshot: Snapshot, collection: CollectionRow, start: number, end: number): Promise<RangeCandidate[]> {
     return txOf(snapshot).objectsInRange(collection.id, start, end);
   }

@@ -75,7 +75,7 @@ export interface ObjectSummary {
   /** The most restrictive CLASS of the object's components (RFC 5545 §3.8.1.3). */
   classification: 'PUBLIC' | 'PRIVATE' | 'CONFIDENTIAL';
   /** Instance spans and index coverage (domain/recurrence/time-index.ts); null: not indexed by time. */
-  timeIndex: { spans: { start: number; end: number }[]; coveredFrom: number; coveredUntil: number; exact?: boolean } | null;
+  timeIndex: { spans: { start: number; end: number; busy?: 0 | 1 | 2 }[]; coveredFrom: number; coveredUntil: number; exact?: boolean } | null;
 }
 
 export interface PutObjectInput {
@@ -231,6 +231,11 @@ export interface StoreTx {
    * spans, plus objects whose index does not cover the range. Never parses anything.
    */
   objectsInRange(collectionId: number, start: number, end: number): Promise<RangeCandidate[]>;
+  /**
+   * Busy time (RFC 4791 §7.10) of the objects whose index decides [start, end) alone, from their
+   * instance spans; `decided` names those objects so the caller parses only the others.
+   */
+  busySpans(collectionId: number, start: number, end: number): Promise<{ decided: Set<string>; spans: { start: number; end: number; tentative: boolean }[] }>;
   /** Every object with this UID in collections the user owns (scheduling finds a user's copy). */
   findObjectsByUidForOwner(ownerId: number, uid: string): Promise<{ collection: CollectionRow; object: ObjectMeta }[]>;
   /** Creates or replaces; returns true when created. Appends to the change log. */

@@ -5,7 +5,7 @@
  * by their FBTYPE; each kind merged and clipped to the range.
  */
 import ICAL from 'ical.js';
-import { instancesIn } from '../recurrence/instances.js';
+import { busyKind, instancesIn } from '../recurrence/instances.js';
 import type { Range } from '../recurrence/span.js';
 import { makeTimeContext, toMs, utcTime, type Component, type TimeContext, type TimeOptions } from '../recurrence/time.js';
 
@@ -32,15 +32,9 @@ export function busyPeriods(calendars: Component[], range: Range, options: TimeO
   return { busy: merge(found.busy, range), tentative: merge(found.tentative, range), unavailable: merge(found.unavailable, range) };
 }
 
-const upper = (v: unknown): string => (typeof v === 'string' ? v.toUpperCase() : '');
-
 /** RFC 4791 §7.10: which kind of busy time an event instance is, if any. */
-function eventKind(c: Component): Kind | null {
-  if (upper(c.getFirstPropertyValue('transp')) === 'TRANSPARENT') return null;
-  const status = upper(c.getFirstPropertyValue('status'));
-  if (status === 'CANCELLED') return null;
-  return status === 'TENTATIVE' ? 'tentative' : 'busy';
-}
+const eventKind = (c: Component): Kind | null => busyKind(c);
+const upper = (v: unknown): string => (typeof v === 'string' ? v.toUpperCase() : '');
 
 function collectEvents(calendar: Component, range: Range, ctx: TimeContext, found: BusyTime): void {
   if (!calendar.getFirstSubcomponent('vevent')) return;

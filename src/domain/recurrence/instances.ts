@@ -43,11 +43,23 @@ function toInstance(o: Occurrence): Instance {
   return { recurrenceId: o.recurrenceId, start, end, component: o.component, isOverride: o.isOverride };
 }
 
+const upper = (v: unknown): string => (typeof v === 'string' ? v.toUpperCase() : '');
+
+/** RFC 4791 §7.10: the busy time an event instance gives — transparent and cancelled ones none. */
+export function busyKind(c: Component): 'busy' | 'tentative' | null {
+  if (upper(c.getFirstPropertyValue('transp')) === 'TRANSPARENT') return null;
+  const status = upper(c.getFirstPropertyValue('status'));
+  if (status === 'CANCELLED') return null;
+  return status === 'TENTATIVE' ? 'tentative' : 'busy';
+}
+
 export interface InstanceSpan {
   recurrenceId: number;
   start: number;
   end: number;
   isOverride: boolean;
+  /** RFC 4791 §7.10 busy time of the instance: busy, tentative, or null (free: transparent, cancelled, not an event). */
+  busy: 'busy' | 'tentative' | null;
 }
 
 export interface Horizon {
@@ -63,7 +75,9 @@ export interface Horizon {
  */
 export function instancesOverHorizon(calendar: Component, horizon: Range, options: InstanceOptions): Horizon {
   const ctx = makeTimeContext(options);
-  const instances = instancesIn(calendar, horizon, ctx).map(({ recurrenceId, start, end, isOverride }) => ({ recurrenceId, start, end, isOverride }));
+  const instances = instancesIn(calendar, horizon, ctx).map(({ recurrenceId, start, end, isOverride, component }) => ({
+    recurrenceId, start, end, isOverride, busy: component.name === 'vevent' ? busyKind(component) : null,
+  }));
   const continues = recurrenceSets(calendar, ctx).some((set) => continuesAfter(set, horizon.end, ctx));
   return { instances, continues };
 }

@@ -14,7 +14,8 @@ export const FLOATING_MARGIN_MS = 14 * 3_600_000;
 export const NO_LIMIT = 8.64e15;
 
 export interface TimeIndex {
-  spans: { start: number; end: number }[];
+  /** busy: 0 free (transparent, cancelled, not an event), 1 busy, 2 tentative (RFC 4791 §7.10). */
+  spans: { start: number; end: number; busy: 0 | 1 | 2 }[];
   /** The index is complete for [coveredFrom, coveredUntil); outside, the object is always a candidate. */
   coveredFrom: number;
   coveredUntil: number;
@@ -59,7 +60,9 @@ export function timeIndexOf(calendar: Component, text: string, o: TimeIndexOptio
     throw e;
   }
   const margin = hasFloatingTimes(text) ? FLOATING_MARGIN_MS : 0;
-  const spans = result.instances.map((i) => ({ start: clamp(i.start - margin), end: clamp(Math.max(i.end, i.start) + margin) }));
+  const spans = result.instances.map((i) => ({
+    start: clamp(i.start - margin), end: clamp(Math.max(i.end, i.start) + margin), busy: i.busy === 'busy' ? 1 as const : i.busy === 'tentative' ? 2 as const : 0 as const,
+  }));
   const exact = margin === 0 && calendar.getAllSubcomponents().every((c) => c.name === 'vevent' || c.name === 'vtimezone') && spans.every((s) => s.end > s.start);
   if (!recurring) return { spans, coveredFrom: -NO_LIMIT, coveredUntil: NO_LIMIT, exact };
   // Instances before the horizon are not indexed: a query reaching back there parses the object.

@@ -188,4 +188,10 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     created_at INTEGER NOT NULL
   );
   `,
+  // 7: the busy time of each indexed instance, so free-busy can be answered from the index.
+  // Objects stored before it are parsed again until rewritten (time_exact reset).
+  `
+  ALTER TABLE instances ADD COLUMN busy INTEGER NOT NULL DEFAULT 1;
+  UPDATE objects SET time_exact = 0;
+  `,
 ];

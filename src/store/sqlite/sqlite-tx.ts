@@ -159,8 +159,8 @@ export class SqliteTx extends SqliteIScheduleTx implements StoreTx {
     if (o.scheduleTag !== undefined) this.run('UPDATE objects SET schedule_tag = ? WHERE id = ?', o.scheduleTag, id);
     this.run('UPDATE objects SET time_exact = ? WHERE id = ?', t?.exact ? 1 : 0, id);
     for (const span of t?.spans ?? []) {
-      this.run('INSERT INTO instances (object_id, collection_id, long, start, end) VALUES (?, ?, ?, ?, ?)',
-        id, collectionId, span.end - span.start > LONG_SPAN_MS ? 1 : 0, span.start, span.end);
+      this.run('INSERT INTO instances (object_id, collection_id, long, start, end, busy) VALUES (?, ?, ?, ?, ?, ?)',
+        id, collectionId, span.end - span.start > LONG_SPAN_MS ? 1 : 0, span.start, span.end, span.busy ?? 1);
     }
     this.adjustUsedBytes(collectionId, o.content.length - (old?.size ?? 0));
     this.logChange(collectionId, o.name, false, o.now);
@@ -177,6 +177,15 @@ export class SqliteTx extends SqliteIScheduleTx implements StoreTx {
         UNION SELECT id FROM objects WHERE collection_id = @c AND covered_from IS NOT NULL AND covered_from > @s
       ) ORDER BY name`, { c: collectionId, s: start, e: end });
     return rows.map((r) => ({ ...toMeta(r), decided: r.decided === 1, hit: r.hit === 1 }));
+  }
+  async busySpans(collectionId: number, start: number, end: number): Promise<{ decided: Set<string>; spans: { start: number; end: number; tentative: boolean }[] }> {
+    const decided = this.all<{ name: string }>(`SELECT name FROM objects WHERE collection_id = @c AND time_exact = 1
+      AND (covered_from IS NULL OR covered_from <= @s) AND (covered_until IS NULL OR covered_until >= @e)
+      AND id IN (SELECT object_id FROM instances WHERE collection_id = @c AND start < @e AND end > @s)`, { c: collectionId, s: start, e: end });
+    const spans = this.all<{ start: number; end: number; busy: number }>(`SELECT i.start, i.end, i.busy FROM instances i JOIN objects o ON o.id = i.object_id
+      WHERE i.collection_id = @c AND i.start < @e AND i.end > @s AND i.busy > 0 AND o.time_exact = 1
+      AND (o.covered_from IS NULL OR o.covered_from <= @s) AND (o.covered_until IS NULL OR o.covered_until >= @e)`, { c: collectionId, s: start, e: end });
+    return { decided: new Set(decided.map((d) => d.name)), spans: spans.map((x) => ({ start: x.start, end: x.end, tentative: x.busy === 2 })) };
   }
   async findObjectsByUidForOwner(ownerId: number, uid: string): Promise<{ collection: CollectionRow; object: ObjectMeta }[]> {
     const rows = this.all<ObjectRecord & { cid: number }>(`SELECT o.collection_id AS cid, ${META_COLUMNS.split(', ').map((c) => `o.${c}`).join(', ')}
