@@ -116,3 +116,16 @@ scenario('Radicale', () => {
   if (!radicale) throw new Error('radicale is not installed');
   return { url: radicale.url, user: 'erin', password: 'unused' };
 });
+
+describe('free-busy through the Reefknot outbox (RFC 6638 §5)', () => {
+  test('alice asks when bob is busy', async () => {
+    const s = server;
+    assert.ok(s);
+    const put = await s.request('PUT', '/calendars/bob/calendar/busy.ics', { user: 'bob', body: 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:busy-1\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260310T100000Z\r\nDTEND:20260310T110000Z\r\nSUMMARY:Busy\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n', headers: { 'content-type': 'text/calendar' } });
+    assert.ok(put.status < 300, String(put.status));
+    const a = await device({ url: s.url, user: 'alice', password: 'secret-alice' }, 'fb');
+    const out = await ok(a, ['freebusy', 'bob@example.com', '--from', '2026-03-10', '--days', '1']);
+    assert.match(out, /bob@example\.com/);
+    assert.match(out, /Tue 10 Mar 2026 11:00 - Tue 10 Mar 2026 12:00 {2}busy/);
+  });
+});
