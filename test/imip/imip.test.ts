@@ -6,7 +6,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { buildApp } from '../../src/server/app.js';
@@ -30,7 +30,23 @@ after(async () => {
   await relay.down();
 });
 
-const cli = (args: string[], input?: string) => spawnSync(process.execPath, [BIN, ...args, '--data', s.dataDir], { input, encoding: 'utf8', timeout: 90_000 });
+/** Runs the CLI without blocking this process (the server under test lives in it). */
+function cli(args: string[], input?: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args, '--data', s.dataDir], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+    child.once('error', reject);
+    child.once('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+    child.stdin.end(input ?? '');
+  });
+}
 const invite = (uid: string, attendees: string[], summary = 'Budget review'): string =>
   `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:${uid}\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20270110T100000Z\r\nDTEND:20270110T110000Z\r\n` +
   `SUMMARY:${summary}\r\nLOCATION:Room 4\r\nORGANIZER;CN=Alice:mailto:alice@example.com\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:alice@example.com\r\n` +
@@ -54,8 +70,8 @@ test('A invites F, who has only email: a readable mail with the iTIP part goes o
   assert.equal(await s.app.worker.runOnce(), 0, 'sent once');
 });
 
-test("F's hand-written answer is recorded with `reefknot attendee set`", () => {
-  const r = cli(['attendee', 'set', '--user', 'alice', '--uid', 'f1', '--attendee', 'mailto:f@baz.example', '--partstat', 'ACCEPTED']);
+test("F's hand-written answer is recorded with `reefknot attendee set`", async () => {
+  const r = await cli(['attendee', 'set', '--user', 'alice', '--uid', 'f1', '--attendee', 'mailto:f@baz.example', '--partstat', 'ACCEPTED']);
   assert.equal(r.status, 0, r.stderr);
   return organizerCopy('f1').then((copy) => assert.match(copy, /PARTSTAT=ACCEPTED[^\n]*mailto:f@baz.example/));
 });
@@ -67,29 +83,29 @@ const replyMail = (from: string, attendee: string, uid: string, partstat: string
 
 test('E answers by mail from a plain iMIP client: `reefknot imip ingest` applies it once', async () => {
   await s.request('PUT', '/calendars/alice/calendar/e1.ics', { body: invite('e1', ['e@baz.example']), headers: T });
-  const r = cli(['imip', 'ingest'], replyMail('E <e@baz.example>', 'e@baz.example', 'e1', 'ACCEPTED', 'reply-e1@baz.example'));
+  const r = await cli(['imip', 'ingest'], replyMail('E <e@baz.example>', 'e@baz.example', 'e1', 'ACCEPTED', 'reply-e1@baz.example'));
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /alice@example.com: 1\.2;Delivered/);
   assert.match(await organizerCopy('e1'), /PARTSTAT=ACCEPTED[^\n]*mailto:e@baz.example/);
-  const again = cli(['imip', 'ingest'], replyMail('E <e@baz.example>', 'e@baz.example', 'e1', 'ACCEPTED', 'reply-e1@baz.example'));
+  const again = await cli(['imip', 'ingest'], replyMail('E <e@baz.example>', 'e@baz.example', 'e1', 'ACCEPTED', 'reply-e1@baz.example'));
   assert.match(again.stdout, /already applied/);
 });
 
 test('a forged REPLY (From is not the attendee) is quarantined, not applied; it can be reviewed and dropped', async () => {
   await s.request('PUT', '/calendars/alice/calendar/g1.ics', { body: invite('g1', ['g@baz.example']), headers: T });
-  const r = cli(['imip', 'ingest'], replyMail('mallory@evil.example', 'g@baz.example', 'g1', 'DECLINED', 'forged@evil.example'));
+  const r = await cli(['imip', 'ingest'], replyMail('mallory@evil.example', 'g@baz.example', 'g1', 'DECLINED', 'forged@evil.example'));
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /quarantined as #\d+: From <mallory@evil.example> is not the attendee/);
   assert.match(await organizerCopy('g1'), /PARTSTAT=NEEDS-ACTION[^\n]*mailto:g@baz.example/);
-  const list = cli(['imip', 'quarantine', 'list']);
+  const list = await cli(['imip', 'quarantine', 'list']);
   assert.match(list.stdout, /from mallory@evil.example/);
   const id = /#(\d+)/.exec(list.stdout)?.[1] ?? '';
-  assert.equal(cli(['imip', 'quarantine', 'drop', id]).status, 0);
-  assert.match(cli(['imip', 'quarantine', 'list']).stdout, /empty/);
+  assert.equal((await cli(['imip', 'quarantine', 'drop', id])).status, 0);
+  assert.match((await cli(['imip', 'quarantine', 'list'])).stdout, /empty/);
 });
 
-test('a mail without a calendar part is refused with a one-line reason', () => {
-  const r = cli(['imip', 'ingest'], 'From: x@y.example\r\nTo: alice@example.com\r\nSubject: hi\r\n\r\njust text\r\n');
+test('a mail without a calendar part is refused with a one-line reason', async () => {
+  const r = await cli(['imip', 'ingest'], 'From: x@y.example\r\nTo: alice@example.com\r\nSubject: hi\r\n\r\njust text\r\n');
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /no text\/calendar part/);
 });

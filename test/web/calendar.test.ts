@@ -175,6 +175,23 @@ test('share a calendar; the other account accepts in the inbox and sees it', { s
   await bob.context().close();
 });
 
+test('publish a calendar from the settings: anyone reads the feed, until it is unpublished', { skip: missing ?? false }, async () => {
+  await alice.getByRole('button', { name: 'Settings' }).click();
+  const box = alice.locator(`section.cal-settings[data-href="${CAL}"] input[name="publish"]`);
+  await box.waitFor();
+  assert.equal(await box.isChecked(), false);
+  assert.equal((await fetch(`${s.url}${CAL}`)).status, 401, 'not published yet');
+  await box.check();
+  await alice.getByText('Published: anyone with the link can read it').waitFor();
+  const feed = await fetch(`${s.url}${CAL}`);
+  assert.equal(feed.status, 200);
+  assert.match(await feed.text(), /BEGIN:VCALENDAR/);
+  await box.uncheck();
+  await alice.getByText('No longer published').waitFor();
+  assert.equal((await fetch(`${s.url}${CAL}`)).status, 401);
+  await alice.keyboard.press('Escape');
+});
+
 test('script in SUMMARY, LOCATION and attendee CN stays inert and shows literally', { skip: missing ?? false }, async () => {
   const probe = '<img src=x onerror="window.__xss=1">';
   const script = '<script>window.__xss=2</script>';

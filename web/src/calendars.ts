@@ -264,3 +264,35 @@ export async function searchPeople(dav: DavClient, text: string): Promise<Person
     return address ? [{ name: textOf(prop(r, NS.D, 'displayname')) || address.slice(7), address: address.slice(7), principal: r.href }] : [];
   });
 }
+
+/** An ACE granting DAV:read to DAV:all (RFC 3744 §5.5): the calendar is published to anyone. */
+function grantsPublicRead(ace: Element): boolean {
+  const principal = child(ace, NS.D, 'principal');
+  const grant = child(ace, NS.D, 'grant');
+  return !!principal && !!child(principal, NS.D, 'all') && !!grant && Array.from(grant.getElementsByTagNameNS(NS.D, 'read')).length > 0;
+}
+
+function asNode(el: Element): XNode {
+  const node: XNode = [el.namespaceURI ?? NS.D, el.localName];
+  for (const c of Array.from(el.childNodes)) {
+    if (c.nodeType === 1) node.push(asNode(c as Element));
+    else if (c.nodeType === 3 && (c.textContent ?? '').trim()) node.push(c.textContent ?? '');
+  }
+  return node;
+}
+
+/** Whether anyone may read the calendar without signing in; `fixed` when the server set it (protected). */
+export async function publication(dav: DavClient, href: string): Promise<{ published: boolean; fixed: boolean }> {
+  const [r] = await dav.propfind(href, [[NS.D, 'acl']], '0');
+  const aces = Array.from(r?.props.get(`{${NS.D}}acl`)?.getElementsByTagNameNS(NS.D, 'ace') ?? []).filter(grantsPublicRead);
+  return { published: aces.length > 0, fixed: aces.some((a) => child(a, NS.D, 'protected') !== undefined) };
+}
+
+/** Publishes (or stops publishing) a calendar with the ACL method, keeping the other ACEs set by clients. */
+export async function setPublished(dav: DavClient, href: string, on: boolean): Promise<void> {
+  const [r] = await dav.propfind(href, [[NS.D, 'acl']], '0');
+  const kept = Array.from(r?.props.get(`{${NS.D}}acl`)?.getElementsByTagNameNS(NS.D, 'ace') ?? [])
+    .filter((a) => !child(a, NS.D, 'protected') && !child(a, NS.D, 'inherited') && !grantsPublicRead(a)).map(asNode);
+  const publish: XNode = [NS.D, 'ace', [NS.D, 'principal', [NS.D, 'all']], [NS.D, 'grant', [NS.D, 'privilege', [NS.D, 'read']]]];
+  await dav.request('ACL', href, { body: xmlOf([NS.D, 'acl', ...kept, ...(on ? [publish] : [])]) });
+}

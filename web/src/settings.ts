@@ -4,7 +4,7 @@
  * export of .ics files (import is one PUT per UID, with progress; export is a GET of the calendar).
  */
 import ICAL from 'ical.js';
-import { createCalendar, deleteCalendar, share, updateCalendar, type CalendarInfo } from './calendars';
+import { createCalendar, deleteCalendar, publication, setPublished, share, updateCalendar, type CalendarInfo } from './calendars';
 import { clear, confirmDialog, field, h, openDialog, toast } from './dom';
 import type { AppState } from './state';
 
@@ -33,8 +33,27 @@ function calendarRow(state: AppState, c: CalendarInfo, rerender: () => void): HT
   return h('section', { class: 'cal-settings', 'data-href': c.href }, h('h3', {}, h('span', { class: 'swatch', 'data-color': c.color }), c.name),
     h('div', { class: 'row' }, name, color, save, del),
     h('p', {}, 'CalDAV URL for other clients: ', h('code', {}, url.href)),
-    h('p', {}, 'Feed (once published with ', h('code', {}, `reefknot share ${c.href.split('/').filter(Boolean).slice(-2).join('/')} --with public`), ' on the server): ', h('code', {}, feed)),
+    c.kind === 'own' ? publishSection(state, c, feed) : h('p', {}, 'Feed: ', h('code', {}, feed)),
     shareBox, h('div', { class: 'row' }, exportLink, importControl(state, c)));
+}
+
+/** Publishing to anyone (read only, no password): CalDAV and a subscribable feed at the calendar's URL. */
+function publishSection(state: AppState, c: CalendarInfo, feed: string): HTMLElement {
+  const box = h('input', { type: 'checkbox', name: 'publish' });
+  const hint = h('span', { class: 'hint' });
+  void publication(state.dav, c.href).then((p) => {
+    box.checked = p.published;
+    box.disabled = p.fixed;
+    hint.textContent = p.fixed ? ' (published by the server administrator)' : '';
+  }, () => { box.disabled = true; });
+  box.addEventListener('change', () => {
+    void setPublished(state.dav, c.href, box.checked).then(
+      () => toast(box.checked ? 'Published: anyone with the link can read it' : 'No longer published'),
+      (e: unknown) => { box.checked = !box.checked; toast(`Not changed: ${e instanceof Error ? e.message : String(e)}`, 'error'); },
+    );
+  });
+  return h('div', { class: 'publish' }, h('label', {}, box, ' Publish: anyone can read this calendar without signing in'), hint,
+    h('p', {}, 'Feed to subscribe to: ', h('code', {}, feed)));
 }
 
 function shareSection(state: AppState, c: CalendarInfo, rerender: () => void): HTMLElement {
