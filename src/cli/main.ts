@@ -9,6 +9,7 @@ import { registerServeCommands } from './serve-command.js';
 import { registerUserCommands } from './user-commands.js';
 import { registerShareCommands } from './share-commands.js';
 import { registerMailCommands } from './mail-commands.js';
+import { registerFreeBusyCommands } from './freebusy-commands.js';
 import { registerCalCommands } from './cal-commands.js';
 import { registerIScheduleCommands } from './ischedule-commands.js';
 
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerDataCommands(program);
   registerShareCommands(program);
   registerMailCommands(program);
+  registerFreeBusyCommands(program);
   registerCalCommands(program);
   registerIScheduleCommands(program);
   return program;

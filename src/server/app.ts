@@ -22,6 +22,8 @@ import { buildCaldav } from '../protocols/caldav/index.js';
 import { Hrefs } from '../protocols/dav/paths.js';
 import type { DavProtocol } from '../protocols/dav/handler.js';
 import type { ServerConfig } from './config.js';
+import { FreeBusyUrlService } from '../services/freebusy-url.js';
+import { FreeBusyUrlHandler } from '../protocols/freebusy-url/handler.js';
 import { buildISchedule, HOLD_ROUTE, type IScheduleParts } from './ischedule-wiring.js';
 
 export interface App {
@@ -39,6 +41,9 @@ export interface App {
   transports: Transport[];
   /** Server-to-server scheduling (docs/ischedule.md): keys and peers, sender, receiver. */
   ischedule: IScheduleParts;
+  /** Free-busy URLs (GET /freebusy/USER, PUT with a token). */
+  freebusyUrl: FreeBusyUrlHandler;
+  freebusy: FreeBusyUrlService;
   /** Built once the public URL is known (the port may be chosen at listen time). */
   dav(baseUrl: string): DavProtocol;
 }
@@ -62,9 +67,12 @@ export function buildApp(config: ServerConfig, store: Store = openStore(config))
   const outbox = new OutboxService(context, delivery, content.resources);
   const ischedule = buildISchedule(config, context, delivery, outbox);
   const transports: Transport[] = [ischedule.transport, config.smtpRelay ? new SmtpImipTransport(config.smtpRelay) : HOLD_ROUTE];
+  const freebusy = new FreeBusyUrlService(context);
   return {
     config, store, users, content, context, sharing, delivery, transports, ischedule,
     receive: new ReceiveService(context, delivery),
+    freebusy,
+    freebusyUrl: new FreeBusyUrlHandler(freebusy, context.now),
     worker: new DeliveryWorker(context, transports, content.writer),
     dav: (baseUrl: string) => {
       const url = new URL(baseUrl);

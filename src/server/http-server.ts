@@ -18,6 +18,7 @@ import { parseListen, publicBaseUrl } from './config.js';
 import type { Logger } from './logger.js';
 import { WebApp } from './web-app.js';
 import { IScheduleHandler } from '../protocols/ischedule/handler.js';
+import { FreeBusyUrlHandler } from '../protocols/freebusy-url/handler.js';
 
 const REALM = 'Basic realm="Reefknot", charset="UTF-8"';
 
@@ -136,9 +137,13 @@ export class RequestHandler {
     const body = await readBody(req, this.app.config.maxRequestBytes);
     const headers = headersOf(req);
     const principal = account ? { user: account } : ANONYMOUS;
-    const response = await this.dav.handle({ method, path, query: (req.url ?? '').split('?')[1] ?? '', headers, body, principal });
+    const query = (req.url ?? '').split('?')[1] ?? '';
+    const response = FreeBusyUrlHandler.owns(path)
+      ? await this.app.freebusyUrl.handle({ method, path, query, body, principal })
+      : await this.dav.handle({ method, path, query, headers, body, principal });
     // Without credentials, anything not published answers with a challenge rather than a refusal.
-    if (!account && response.status === 403) return { response: challenge() };
+    // (An upload to a free-busy URL authenticates by its token: a wrong one is a refusal, not a challenge.)
+    if (!account && response.status === 403 && !(method === 'PUT' && FreeBusyUrlHandler.owns(path))) return { response: challenge() };
     return { response: credentials ? response : this.web.harden(response), user: account?.name };
   }
 }

@@ -31,12 +31,17 @@ const targetPrincipal = (t: ShareTarget): string => (t.kind === 'public' ? 'all'
 export class SharingService {
   constructor(private readonly ctx: ServiceContext) {}
 
-  /** `USER/CALENDAR` to the owner and the calendar collection. */
+  /** `USER/CALENDAR` to the owner and the calendar collection; `USER` alone is the whole calendar home. */
   async calendarOf(tx: StoreTx, spec: string): Promise<{ owner: UserRow; calendar: CollectionRow }> {
     const [ownerName, segment, ...rest] = spec.replace(/\/$/, '').split('/');
-    if (!ownerName || !segment || rest.length > 0) throw new ReefknotError('bad-request', `'${spec}' must be USER/CALENDAR, e.g. alice/calendar`);
+    if (!ownerName || rest.length > 0) throw new ReefknotError('bad-request', `'${spec}' must be USER/CALENDAR (e.g. alice/calendar) or USER for the whole home`);
     const owner = await tx.getUserByName(ownerName);
     if (!owner) throw new ReefknotError('not-found', `There is no user named '${ownerName}'`);
+    if (segment === undefined) {
+      const home = await tx.getCollection(homePath(ownerName));
+      if (!home) throw new ReefknotError('not-found', `User ${ownerName} has no calendar home`);
+      return { owner, calendar: home };
+    }
     const calendar = await tx.getCollection(`${homePath(ownerName)}${segment}/`);
     if (!calendar || calendar.kind !== 'calendar') throw new ReefknotError('not-found', `User ${ownerName} has no calendar '${segment}'`);
     return { owner, calendar };
@@ -46,11 +51,13 @@ export class SharingService {
     if (!isAccessLevel(access)) throw new ReefknotError('bad-request', `--access must be one of ${Object.keys(ACCESS_LEVELS).join(', ')}`);
     return this.ctx.store.write(async (tx) => {
       const { owner, calendar } = await this.calendarOf(tx, spec);
-      if (target.kind !== 'user') {
-        const grants = (await tx.listGrants(calendar.id)).filter((g) => g.origin === 'share' && g.principal !== targetPrincipal(target));
-        grants.push({ id: 0, collectionId: calendar.id, principal: targetPrincipal(target), privileges: [...ACCESS_LEVELS[access]], deny: false, origin: 'share', position: 0 });
+      // Everyone, or a whole home (all calendars, and the free-busy URL): a grant, not a bound share.
+      if (target.kind !== 'user' || calendar.kind === 'home') {
+        const principal = target.kind === 'user' ? `user:${(await this.sharee(tx, target.name, owner)).id}` : targetPrincipal(target);
+        const grants = (await tx.listGrants(calendar.id)).filter((g) => g.origin === 'share' && g.principal !== principal);
+        grants.push({ id: 0, collectionId: calendar.id, principal, privileges: [...ACCESS_LEVELS[access]], deny: false, origin: 'share', position: 0 });
         await tx.replaceGrants(calendar.id, 'share', grants);
-        return { calendar: spec, with: target.kind, access, status: 'active', sharedAs: null };
+        return { calendar: spec, with: target.kind === 'user' ? target.name : target.kind, access, status: 'active', sharedAs: null };
       }
       const sharee = await this.sharee(tx, target.name, owner);
       const share = await this.bind(tx, calendar, owner, sharee, access, 'accepted');
@@ -90,10 +97,11 @@ export class SharingService {
   async unshare(spec: string, target: ShareTarget): Promise<void> {
     await this.ctx.store.write(async (tx) => {
       const { owner, calendar } = await this.calendarOf(tx, spec);
-      if (target.kind !== 'user') {
+      if (target.kind !== 'user' || calendar.kind === 'home') {
+        const principal = target.kind === 'user' ? `user:${(await this.sharee(tx, target.name, owner)).id}` : targetPrincipal(target);
         const grants = await tx.listGrants(calendar.id);
-        const kept = grants.filter((g) => g.origin === 'share' && g.principal !== targetPrincipal(target));
-        if (kept.length === grants.filter((g) => g.origin === 'share').length) throw new ReefknotError('not-found', `${spec} is not shared with ${target.kind}`);
+        const kept = grants.filter((g) => g.origin === 'share' && g.principal !== principal);
+        if (kept.length === grants.filter((g) => g.origin === 'share').length) throw new ReefknotError('not-found', `${spec} is not shared with ${target.kind === 'user' ? target.name : target.kind}`);
         await tx.replaceGrants(calendar.id, 'share', kept);
         return;
       }
@@ -111,10 +119,11 @@ export class SharingService {
       if (!user) throw new ReefknotError('not-found', `There is no user named '${userName}'`);
       const shared: ShareView[] = [];
       for (const c of await tx.listCollectionsOwnedBy(user.id)) {
-        const spec = `${userName}/${c.path.split('/').at(-2) ?? ''}`;
+        const spec = c.kind === 'home' ? userName : `${userName}/${c.path.split('/').at(-2) ?? ''}`;
         for (const s of await tx.listSharesOf(c.id)) shared.push(this.view(spec, (await tx.getUserById(s.shareeId))?.name ?? '?', s));
         for (const g of (await tx.listGrants(c.id)).filter((x) => x.origin === 'share')) {
-          shared.push({ calendar: spec, with: g.principal === 'all' ? 'public' : g.principal, access: levelOf(g.privileges), status: 'active', sharedAs: null });
+          const who = g.principal === 'all' ? 'public' : g.principal.startsWith('user:') ? (await tx.getUserById(Number(g.principal.slice(5))))?.name ?? g.principal : g.principal;
+          shared.push({ calendar: spec, with: who, access: levelOf(g.privileges), status: 'active', sharedAs: null });
         }
       }
       const received: ShareView[] = [];

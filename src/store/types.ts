@@ -288,6 +288,13 @@ export interface StoreTx {
   deleteISchedulePeer(domain: string): Promise<boolean>;
   // ---- end iSchedule ----
 
+  // Free-busy URLs: upload tokens (hashed) and uploaded busy time.
+  addFreeBusyToken(userId: number, tokenHash: string, now: number): Promise<void>;
+  userForFreeBusyToken(tokenHash: string): Promise<number | null>;
+  revokeFreeBusyTokens(userId: number): Promise<number>;
+  setFreeBusyUpload(userId: number, body: string, now: number): Promise<void>;
+  getFreeBusyUpload(userId: number): Promise<string | null>;
+
   // Change log (RFC 6578 sync).
   changesSince(collectionId: number, revision: number): Promise<ChangeRow[]>;
 }

@@ -13,6 +13,7 @@ import type { DavRequest, DavResponse } from '../dav/http-types.js';
 import { xmlResponse } from '../dav/multistatus.js';
 import type { CheckedDeadProperty, LiveProperty } from '../dav/properties.js';
 import { el, isElement, NS } from '../dav/xml.js';
+import { REEFKNOT_NS } from '../dav/errors.js';
 
 const href = (path: string, h: { href(p: string): string }) => el(NS.DAV, 'href', [h.href(path)]);
 
@@ -24,6 +25,8 @@ export function schedulingProperties(): LiveProperty[] {
       ns: NS.CALDAV, name: 'schedule-default-calendar-URL', protected: true, allprop: false,
       get: (r, ctx) => (r.type === 'collection' && r.collection.kind === 'inbox' ? [href(`${r.collection.path.slice(0, -'inbox/'.length)}calendar/`, ctx.hrefs)] : null),
     },
+    // The free-busy URL of the person (docs/freebusy.md), under Reefknot's namespace: no standard names one.
+    { ns: REEFKNOT_NS, name: 'free-busy-url', protected: true, allprop: false, get: (r, ctx) => (r.type === 'principal' ? [href(`/freebusy/${r.user.name}`, ctx.hrefs)] : null) },
     { ns: NS.CALDAV, name: 'schedule-tag', protected: true, allprop: false, get: (r) => (r.type === 'object' && r.object.scheduleTag ? [`"${r.object.scheduleTag}"`] : null) },
   ];
 }

@@ -188,10 +188,23 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     created_at INTEGER NOT NULL
   );
   `,
-  // 7: the busy time of each indexed instance, so free-busy can be answered from the index.
+  // 8: the busy time of each indexed instance, so free-busy can be answered from the index.
   // Objects stored before it are parsed again until rewritten (time_exact reset).
   `
   ALTER TABLE instances ADD COLUMN busy INTEGER NOT NULL DEFAULT 1;
   UPDATE objects SET time_exact = 0;
+  `,
+  // 9: free-busy URLs: busy time people upload with a token, and the tokens (stored hashed).
+  `
+  CREATE TABLE freebusy_tokens (
+    token_hash TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE freebusy_uploads (
+    user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    body TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
   `,
 ];
