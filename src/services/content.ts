@@ -46,7 +46,11 @@ export class ContentService {
     this.writer = new ObjectWriter(ctx);
   }
 
-  async put(principal: Principal, path: string, content: Buffer, contentType: string, pre: Preconditions): Promise<{ etag: string; created: boolean; scheduleTag: string | null; modified: boolean }> {
+  /**
+   * @param options.keepAnswers the client wrote with If-Schedule-Tag-Match (RFC 6638 §3.2.10): answers
+   *   that arrived since it read the object are kept rather than overwritten by its stale copy.
+   */
+  async put(principal: Principal, path: string, content: Buffer, contentType: string, pre: Preconditions, options: { keepAnswers?: boolean } = {}): Promise<{ etag: string; created: boolean; scheduleTag: string | null; modified: boolean }> {
     return this.ctx.store.write(async (tx) => {
       const target = await this.resources.resolve(snapshotOf(tx), principal, path);
       if (target && target.type !== 'object') throw new ReefknotError('method-not-allowed', 'PUT cannot replace a collection');
@@ -54,12 +58,12 @@ export class ContentService {
       pre({ etag: target?.type === 'object' ? target.object.etag : null, exists: target !== null, scheduleTag: target?.type === 'object' ? target.object.scheduleTag : null });
       const { parent, name } = splitPath(path);
       const collection = await this.parentCollection(tx, principal, parent, 'write-content');
-      return this.store(tx, principal, collection, name, content, contentType);
+      return this.store(tx, principal, collection, name, content, contentType, options.keepAnswers === true);
     });
   }
 
   /** Stores a client's write, running implicit scheduling for calendar objects (RFC 6638 §3.2). */
-  async store(tx: StoreTx, principal: Principal, collection: CollectionRow, name: string, content: Buffer, contentType: string): Promise<{ etag: string; created: boolean; scheduleTag: string | null; modified: boolean }> {
+  async store(tx: StoreTx, principal: Principal, collection: CollectionRow, name: string, content: Buffer, contentType: string, keepAnswers = false): Promise<{ etag: string; created: boolean; scheduleTag: string | null; modified: boolean }> {
     if (collection.kind === 'inbox' || collection.kind === 'outbox') {
       throw new ReefknotError('forbidden', 'Scheduling inbox and outbox contents are written by the server');
     }
@@ -70,7 +74,7 @@ export class ContentService {
     await prepareCalendarObject(tx, this.ctx, collection, name, content);
     const old = await tx.getObject(collection.id, name);
     const text = content.toString('utf8');
-    const outcome = await this.scheduling.onWrite(tx, principal, collection, name, old ? old.content.toString('utf8') : null, text);
+    const outcome = await this.scheduling.onWrite(tx, principal, collection, name, old ? old.content.toString('utf8') : null, text, keepAnswers);
     const stored = await this.writer.write(tx, collection, name, Buffer.from(outcome.text), contentType, outcome.scheduleTag);
     await this.scheduling.flush(tx, outcome.later, collection.ownerId);
     return { ...stored, scheduleTag: outcome.scheduleTag, modified: outcome.text !== text };

@@ -238,3 +238,17 @@ test('availability set on the inbox (RFC 7953) shows as unavailable busy time', 
   const res = await s.request('POST', '/calendars/bob/outbox/', { user: 'bob', body: request, headers: T });
   assert.match(res.text.replace(/&#13;\n /g, ''), /FBTYPE=BUSY-UNAVAILABLE:20270109T000000Z\/(20270110T000000Z|P1D|PT24H)/, 'a Saturday outside the working week');
 });
+
+test('an organizer writing a copy read before the replies (If-Schedule-Tag-Match) keeps the answers that came in', async () => {
+  const first = await put('alice', '/calendars/alice/calendar/st1.ics', meeting('st1', ['bob']));
+  const tag = first.headers.get('schedule-tag') ?? '';
+  const stale = (await s.request('GET', '/calendars/alice/calendar/st1.ics')).text;
+  const copy = await copyOf('bob', 'st1');
+  assert.ok(copy);
+  await put('bob', copy.href, answer(copy.text, 'bob', 'ACCEPTED'));
+  const edited = stale.replace('SUMMARY:Meeting st1', 'SUMMARY:Meeting st1 (agenda attached)');
+  assert.equal((await put('alice', '/calendars/alice/calendar/st1.ics', edited, { 'if-schedule-tag-match': tag })).status, 204);
+  const stored = (await s.request('GET', '/calendars/alice/calendar/st1.ics')).text.replace(/\r\n /g, '');
+  assert.match(stored, /agenda attached/);
+  assert.equal(partstat(stored, 'bob'), 'ACCEPTED', "bob's answer survived the organizer's stale copy");
+});

@@ -146,7 +146,8 @@ export class DavProtocol {
   private async put(req: DavRequest): Promise<DavResponse> {
     if (req.headers['content-range'] !== undefined) throw new ReefknotError('bad-request', 'PUT with Content-Range is not supported');
     if (req.path.endsWith('/')) throw new ReefknotError('method-not-allowed', 'PUT cannot create a collection; use MKCOL or MKCALENDAR');
-    const r = await this.deps.content.put(req.principal, req.path, req.body, req.headers['content-type'] ?? '', writePreconditions(req.headers));
+    const r = await this.deps.content.put(req.principal, req.path, req.body, req.headers['content-type'] ?? '', writePreconditions(req.headers),
+      { keepAnswers: req.headers['if-schedule-tag-match'] !== undefined });
     // RFC 4791 §5.3.4: no ETag when the stored data is not what the client sent (scheduling changed it).
     const headers: Record<string, string> = r.modified ? {} : { etag: `"${r.etag}"` };
     if (r.scheduleTag) headers['schedule-tag'] = `"${r.scheduleTag}"`;

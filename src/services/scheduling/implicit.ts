@@ -13,7 +13,7 @@ import { privilegesOn, requirePrivilege, type Principal } from '../access.js';
 import type { ServiceContext } from '../context.js';
 import { schedulingFacts, specialCollection, type SchedulingFacts } from './calendar-users.js';
 import type { Delivery, StatusMap } from './deliver.js';
-import { annotateScheduleStatus } from './schedule-status.js';
+import { annotateScheduleStatus, keepAttendeeAnswers } from './schedule-status.js';
 
 export interface WriteOutcome {
   /** The text to store: the client's, or the organizer's copy with SEQUENCE and SCHEDULE-STATUS set. */
@@ -59,8 +59,9 @@ export class ImplicitScheduling {
   }
 
   /** Runs scheduling for a client's write; returns what to store. */
-  async onWrite(tx: StoreTx, actor: Principal, collection: CollectionRow, name: string, before: string | null, after: string): Promise<WriteOutcome> {
+  async onWrite(tx: StoreTx, actor: Principal, collection: CollectionRow, name: string, before: string | null, written: string, keepAnswers = false): Promise<WriteOutcome> {
     const owner = await tx.getUserById(collection.ownerId);
+    let after = written;
     const facts = [schedulingFacts(before ?? ''), schedulingFacts(after)];
     if (!owner || !facts.some((f) => f?.organizer && f.attendees.length > 0)) return { text: after, scheduleTag: null, later: [] };
     const role = await this.roleOf(tx, owner, facts);
@@ -72,6 +73,7 @@ export class ImplicitScheduling {
       await this.send(tx, attendeeMessages({ before, after, attendeeAddress: role.address, now, options: { sentBy } }), owner);
       return { text: after, scheduleTag: randomUUID(), later: [] };
     }
+    if (keepAnswers && before) after = keepAttendeeAnswers(before, after);
     const result = organizerMessages({ before, after, organizerAddress: role.address, now, options: { sentBy } });
     const later: ItipMessage[] = [];
     const statuses = await this.send(tx, result.messages, owner, later);

@@ -44,3 +44,31 @@ export function annotateScheduleStatus(text: string, statuses: ReadonlyMap<strin
   }
   return `${root.toString()}\r\n`;
 }
+
+const ANSWER_PARAMS = ['partstat', 'rsvp', 'delegated-to', 'delegated-from', 'x-reefknot-reply-sequence', 'x-reefknot-reply-dtstamp'];
+
+/**
+ * RFC 6638 §3.2.10: an organizer's client that writes with If-Schedule-Tag-Match read the object
+ * before some replies arrived; the attendees' answers stored since then are kept (per component,
+ * matched by RECURRENCE-ID) instead of being overwritten by the client's older values.
+ */
+export function keepAttendeeAnswers(stored: string, written: string): string {
+  const answers = new Map<string, InstanceType<typeof ICAL.Property>>();
+  const key = (c: InstanceType<typeof ICAL.Component>, address: string): string => `${String(c.getFirstPropertyValue('recurrence-id') ?? '')}|${address}`;
+  for (const c of new ICAL.Component(ICAL.parse(stored) as unknown[]).getAllSubcomponents()) {
+    for (const a of c.getAllProperties('attendee')) answers.set(key(c, String(a.getFirstValue()).toLowerCase()), a);
+  }
+  const root = new ICAL.Component(ICAL.parse(written) as unknown[]);
+  for (const c of root.getAllSubcomponents()) {
+    for (const a of c.getAllProperties('attendee')) {
+      const old = answers.get(key(c, String(a.getFirstValue()).toLowerCase()));
+      if (!old) continue;
+      for (const param of ANSWER_PARAMS) {
+        const v = old.getParameter(param);
+        if (v === undefined || v === null) a.removeParameter(param);
+        else a.setParameter(param, v as string);
+      }
+    }
+  }
+  return `${root.toString()}\r\n`;
+}
