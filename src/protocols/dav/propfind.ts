@@ -40,8 +40,11 @@ export class PropfindResponder {
       list.push(prop);
       byStatus.set(status, list);
     };
-    const dead = await this.deadProps(r, ctx);
+    // Dead properties cost a store read per resource: read them only when a request needs them.
+    let deadCache: Promise<XmlElement[]> | null = null;
+    const deadOnce = (): Promise<XmlElement[]> => (deadCache ??= this.deadProps(r, ctx));
     if (req.kind === 'propname') {
+      const dead = await deadOnce();
       for (const p of this.registry.all()) if ((await p.get(r, ctx)) !== null) add(200, el(p.ns, p.name));
       for (const d of dead) add(200, el(d.ns, d.name));
     } else if (req.kind === 'allprop') {
@@ -50,10 +53,10 @@ export class PropfindResponder {
         const v = await p.get(r, ctx);
         if (v !== null) add(200, el(p.ns, p.name, v));
       }
-      for (const d of dead) if (!byStatus.get(200)?.some((x) => x.ns === d.ns && x.name === d.name)) add(200, d);
+      for (const d of await deadOnce()) if (!byStatus.get(200)?.some((x) => x.ns === d.ns && x.name === d.name)) add(200, d);
     } else {
       for (const wanted of req.props) {
-        const [status, value] = await this.one(r, wanted, ctx, dead, extra);
+        const [status, value] = await this.one(r, wanted, ctx, deadOnce, extra);
         add(status, value);
       }
     }
@@ -63,7 +66,7 @@ export class PropfindResponder {
     return el(NS.DAV, 'response', [href, ...propstats]);
   }
 
-  private async one(r: Resource, wanted: XmlElement, ctx: PropContext, dead: XmlElement[], extra?: ExtraProperty): Promise<[number, XmlElement]> {
+  private async one(r: Resource, wanted: XmlElement, ctx: PropContext, dead: () => Promise<XmlElement[]>, extra?: ExtraProperty): Promise<[number, XmlElement]> {
     const computed = extra ? await extra(r, wanted) : undefined;
     if (computed !== undefined) return computed === null ? [404, el(wanted.ns, wanted.name)] : [200, el(wanted.ns, wanted.name, computed)];
     const live = this.registry.find(wanted.ns, wanted.name);
@@ -71,7 +74,7 @@ export class PropfindResponder {
       const v = await live.get(r, ctx);
       if (v !== null) return [200, el(wanted.ns, wanted.name, v)];
     }
-    const d = dead.find((x) => x.ns === wanted.ns && x.name === wanted.name);
+    const d = (await dead()).find((x) => x.ns === wanted.ns && x.name === wanted.name);
     return d ? [200, d] : [404, el(wanted.ns, wanted.name)];
   }
 }
