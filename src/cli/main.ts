@@ -12,6 +12,7 @@ import { registerMailCommands } from './mail-commands.js';
 import { registerFreeBusyCommands } from './freebusy-commands.js';
 import { registerCalCommands } from './cal-commands.js';
 import { registerIScheduleCommands } from './ischedule-commands.js';
+import { registerCipCommands } from './cip-commands.js';
 
 export function buildProgram(): Command {
   const program = new Command('reefknot')
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerFreeBusyCommands(program);
   registerCalCommands(program);
   registerIScheduleCommands(program);
+  registerCipCommands(program);
   return program;
 }
 

@@ -18,6 +18,9 @@ interface ServeOptions {
   mailAuth?: string;
   discovery?: boolean;
   dnsServer?: string;
+  cipListen?: string;
+  cipTls?: boolean;
+  cipAllowPlainLogin?: boolean;
 }
 
 function overrides(o: ServeOptions): ConfigOverrides {
@@ -35,6 +38,9 @@ function overrides(o: ServeOptions): ConfigOverrides {
   if (o.mailAuth) f.mailAuth = o.mailAuth as 'none' | 'dkim' | 'dmarc';
   if (o.discovery === false) f.ischeduleDiscovery = false;
   if (o.dnsServer) f.dnsServer = o.dnsServer;
+  if (o.cipListen) f.cipListen = o.cipListen;
+  if (o.cipTls) f.cipTls = true;
+  if (o.cipAllowPlainLogin) f.cipAllowPlainLogin = true;
   return f;
 }
 
@@ -55,6 +61,9 @@ export function registerServeCommands(program: Command): void {
     .option('--mail-auth <policy>', 'authentication inbound mail must pass: none (default), dkim or dmarc')
     .option('--no-discovery', 'iSchedule only with configured peers (no DNS SRV or well-known discovery)')
     .option('--dns-server <host:port>', 'DNS resolver for iSchedule discovery and keys (default: the system\'s)')
+    .option('--cip-listen <host:port>', 'accept CIP sessions from peer servers on this address (docs/cip.md)')
+    .option('--cip-tls', 'the CIP listener speaks TLS with --tls-cert/--tls-key')
+    .option('--cip-allow-plain-login', 'accept CIP LOGIN passwords in clear from non-loopback addresses without TLS')
     .action(async (opts: ServeOptions, cmd: Command) => {
       const config = configFrom(cmd, overrides(opts));
       const handle = await serve(config);

@@ -25,6 +25,7 @@ import type { ServerConfig } from './config.js';
 import { FreeBusyUrlService } from '../services/freebusy-url.js';
 import { FreeBusyUrlHandler } from '../protocols/freebusy-url/handler.js';
 import { buildISchedule, HOLD_ROUTE, type IScheduleParts } from './ischedule-wiring.js';
+import { cipTransport } from './cip-wiring.js';
 
 export interface App {
   config: ServerConfig;
@@ -66,7 +67,7 @@ export function buildApp(config: ServerConfig, store: Store = openStore(config))
   content.scheduling = new ImplicitScheduling(context, delivery);
   const outbox = new OutboxService(context, delivery, content.resources);
   const ischedule = buildISchedule(config, context, delivery, outbox);
-  const transports: Transport[] = [ischedule.transport, config.smtpRelay ? new SmtpImipTransport(config.smtpRelay) : HOLD_ROUTE];
+  const transports: Transport[] = [ischedule.transport, cipTransport(config, context), config.smtpRelay ? new SmtpImipTransport(config.smtpRelay) : HOLD_ROUTE];
   const freebusy = new FreeBusyUrlService(context);
   return {
     config, store, users, content, context, sharing, delivery, transports, ischedule,

@@ -37,6 +37,12 @@ export interface ServerConfig {
   dnsServer: string | null;
   /** False: iSchedule only with configured peers (no DNS SRV / well-known discovery). */
   ischeduleDiscovery: boolean;
+  /** HOST:PORT of the CIP listener (docs/cip.md); null: off. */
+  cipListen: string | null;
+  /** The CIP listener speaks TLS (with tlsCert/tlsKey). */
+  cipTls: boolean;
+  /** Accept CIP LOGIN passwords in clear from non-loopback addresses without TLS. */
+  cipAllowPlainLogin: boolean;
   limits: CalendarLimits;
 }
 
@@ -57,6 +63,9 @@ export const DEFAULT_CONFIG: ServerConfig = {
   deliveryIntervalMs: 5_000,
   dnsServer: null,
   ischeduleDiscovery: true,
+  cipListen: null,
+  cipTls: false,
+  cipAllowPlainLogin: false,
   limits: DEFAULT_CALENDAR_LIMITS,
 };
 
@@ -78,6 +87,9 @@ const KEYS: { key: keyof ServerConfig; env: string; parse: (v: string) => unknow
   { key: 'deliveryIntervalMs', env: 'REEFKNOT_DELIVERY_INTERVAL_MS', parse: Number },
   { key: 'dnsServer', env: 'REEFKNOT_DNS_SERVER', parse: String },
   { key: 'ischeduleDiscovery', env: 'REEFKNOT_ISCHEDULE_DISCOVERY', parse: (v) => !['0', 'false', 'no', 'off'].includes(v.toLowerCase()) },
+  { key: 'cipListen', env: 'REEFKNOT_CIP_LISTEN', parse: String },
+  { key: 'cipTls', env: 'REEFKNOT_CIP_TLS', parse: (v) => ['1', 'true', 'yes', 'on'].includes(v.toLowerCase()) },
+  { key: 'cipAllowPlainLogin', env: 'REEFKNOT_CIP_ALLOW_PLAIN_LOGIN', parse: (v) => ['1', 'true', 'yes', 'on'].includes(v.toLowerCase()) },
 ];
 
 export type ConfigOverrides = Partial<Omit<ServerConfig, 'limits'>> & { limits?: Partial<CalendarLimits> };
@@ -141,6 +153,8 @@ function validate(c: ServerConfig): void {
   if (!['none', 'dkim', 'dmarc'].includes(c.mailAuth)) throw new Error('mailAuth must be none, dkim or dmarc');
   if (!(c.deliveryIntervalMs > 0)) throw new Error('deliveryIntervalMs must be positive');
   if (c.dnsServer !== null) parseListen(c.dnsServer);
+  if (c.cipListen !== null) parseListen(c.cipListen);
+  if (c.cipTls && c.tlsCert === null) throw new Error('cipTls needs tlsCert and tlsKey');
 }
 
 export function parseListen(listen: string): { host: string; port: number } {

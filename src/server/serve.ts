@@ -8,6 +8,7 @@ import { buildApp, type App } from './app.js';
 import type { ServerConfig } from './config.js';
 import { startHttpServer, type RunningServer } from './http-server.js';
 import { startMailListener } from './mail-listener.js';
+import { startCip } from './cip-wiring.js';
 import { createLogger, type Logger } from './logger.js';
 
 export interface ServeHandle {
@@ -35,6 +36,7 @@ export async function serve(config: ServerConfig, say: (line: string) => void = 
     ? await startMailListener({ listen: config.mailListen, protocol: config.mailProtocol, auth: config.mailAuth, receive: app.receive, users: app.users, log })
     : null;
   if (mail && config.mailListen) say(`Calendar mail (${config.mailProtocol.toUpperCase()}) is accepted on ${config.mailListen.replace(/:\d+$/, '')}:${mail.port}`);
+  const cip = await startCip(app, log, say);
   log.info({ url: http.url, data: config.data }, 'listening');
   say(`Reefknot is listening on ${http.url}/ (data in ${config.data})`);
   say(`Point a CalDAV client at ${http.url}/ and sign in as a user; calendars live under ${http.url}/calendars/NAME/`);
@@ -44,6 +46,7 @@ export async function serve(config: ServerConfig, say: (line: string) => void = 
       log.info('shutting down: finishing in-flight requests');
       await http.close();
       await mail?.close();
+      await cip?.close();
       await app.worker.stop();
       for (const t of app.transports) if ('close' in t && typeof t.close === 'function') (t.close as () => void)();
       await app.store.close();

@@ -194,6 +194,29 @@ export interface ISchedulePeerRow {
 }
 // ---- end iSchedule ----
 
+// ---- CIP gateway (draft-ietf-calsch-cip-00, docs/cip.md): peers and moved user identifiers ----
+/** A domain that may log in to the CIP listener, and that this server sends to over CIP. */
+export interface CipPeerRow {
+  domain: string;
+  /** Hash of the shared password (checks the peer's AUTHENTICATE LOGIN). */
+  passwordHash: string;
+  /** The shared password itself: this server presents it when it connects to the peer. */
+  password: string;
+  /** HOST:PORT of the peer's listener; null: found by DNS SRV _cip._tcp.DOMAIN, else DOMAIN. */
+  host: string | null;
+  /** Connect to the peer over TLS. */
+  tls: boolean;
+  createdAt: number;
+}
+
+/** A user identifier that moved: CIP answers `* REDIRECT USER address IS NOW target`. */
+export interface CipRedirectRow {
+  address: string;
+  target: string;
+  createdAt: number;
+}
+// ---- end CIP ----
+
 export interface StoreTx {
   // Users and their calendar user addresses (mailto:, lower-cased, unique server-wide).
   createUser(u: { name: string; passwordHash: string; type: UserType; quotaBytes: number | null; now: number }): Promise<UserRow>;
@@ -287,6 +310,19 @@ export interface StoreTx {
   listISchedulePeers(): Promise<ISchedulePeerRow[]>;
   deleteISchedulePeer(domain: string): Promise<boolean>;
   // ---- end iSchedule ----
+
+  // ---- CIP gateway (sqlite-cip.ts) ----
+  putCipPeer(p: CipPeerRow): Promise<void>;
+  getCipPeer(domain: string): Promise<CipPeerRow | null>;
+  listCipPeers(): Promise<CipPeerRow[]>;
+  deleteCipPeer(domain: string): Promise<boolean>;
+  putCipRedirect(r: CipRedirectRow): Promise<void>;
+  getCipRedirect(address: string): Promise<CipRedirectRow | null>;
+  listCipRedirects(): Promise<CipRedirectRow[]>;
+  deleteCipRedirect(address: string): Promise<boolean>;
+  /** Users owning a calendar object with this UID (a CIP RSVP names the event, not its organizer). */
+  ownersOfUid(uid: string): Promise<number[]>;
+  // ---- end CIP ----
 
   // Free-busy URLs: upload tokens (hashed) and uploaded busy time.
   addFreeBusyToken(userId: number, tokenHash: string, now: number): Promise<void>;

@@ -207,4 +207,22 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     updated_at INTEGER NOT NULL
   );
   `,
+  // 10: the CIP gateway (docs/cip.md): peers' shared passwords (a hash to check their logins, and
+  // the password itself, which this server must present when it connects to them) and REDIRECTs
+  // for user identifiers that moved.
+  `
+  CREATE TABLE cip_peers (
+    domain TEXT PRIMARY KEY,
+    password_hash TEXT NOT NULL,
+    password TEXT NOT NULL,
+    host TEXT,
+    tls INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE cip_redirects (
+    address TEXT PRIMARY KEY,
+    target TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  `,
 ];

@@ -1,5 +1,5 @@
 /** StoreTx over one better-sqlite3 connection: prepared statements, rows mapped to store types. */
-import { SqliteFreeBusyTx } from './sqlite-freebusy.js';
+import { SqliteCipTx } from './sqlite-cip.js';
 import type { CalendarComponentType } from '../../domain/ical/analyse.js';
 import { NO_LIMIT } from '../../domain/recurrence/time-index.js';
 import type {
@@ -39,7 +39,7 @@ const toMeta = (r: ObjectRecord): ObjectMeta => ({
   uid: r.uid, componentType: r.component, createdAt: r.created_at, modifiedAt: r.modified_at,
 });
 
-export class SqliteTx extends SqliteFreeBusyTx implements StoreTx {
+export class SqliteTx extends SqliteCipTx implements StoreTx {
   // Users ------------------------------------------------------------------------------------
   async createUser(u: { name: string; passwordHash: string; type: UserType; quotaBytes: number | null; now: number }): Promise<UserRow> {
     const r = this.run('INSERT INTO users (name, password_hash, type, quota_bytes, created_at) VALUES (?, ?, ?, ?, ?)',
