@@ -14,13 +14,15 @@ import { ReefknotError } from '../errors.js';
 import type { ItipMessage } from './types.js';
 
 const REPLY_KEEP = ['uid', 'sequence', 'organizer', 'recurrence-id', 'percent-complete', 'completed'];
+/** What names the event for a person reading the answer (RFC 5546 §3.2.3 allows each in a REPLY). */
+const REPLY_DESCRIBE = ['summary', 'dtstart', 'dtend', 'duration', 'due', 'location'];
 const ATTENDEE_PARAMS = ['partstat', 'delegated-to', 'delegated-from'];
 
 /** A REPLY component for `line` (the replying attendee) taken from the attendee's component. */
-export function replyComponent(source: Component, line: Property, requestStatus: string = STATUS.success, comment?: string): Component {
+export function replyComponent(source: Component, line: Property, requestStatus: string = STATUS.success, comment?: string, describe = false): Component {
   const comp = new ICAL.Component(source.name);
   for (const prop of source.getAllProperties()) {
-    if (REPLY_KEEP.includes(prop.name)) comp.addProperty(new ICAL.Property(JSON.parse(JSON.stringify(prop.toJSON())) as unknown[]));
+    if (REPLY_KEEP.includes(prop.name) || (describe && REPLY_DESCRIBE.includes(prop.name))) comp.addProperty(new ICAL.Property(JSON.parse(JSON.stringify(prop.toJSON())) as unknown[]));
   }
   const json = JSON.parse(JSON.stringify(line.toJSON())) as unknown[];
   const params = json[1] as Record<string, unknown>;

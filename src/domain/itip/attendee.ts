@@ -31,6 +31,7 @@ interface AttendeeContext {
   ctx: MessageContext;
   requestStatus: string;
   comment?: string;
+  describe: boolean;
 }
 
 /** RFC 5546 §3.2.3, §3.2.7: what the attendee's change tells the organizer (and any delegate). */
@@ -49,6 +50,7 @@ export function attendeeMessages(input: AttendeeInput): ItipMessage[] {
     organizer,
     ctx: { originator: opts.sentBy ?? me, actingFor: me, now: input.now, source: current.root, uid: current.uid },
     requestStatus: opts.requestStatus ?? STATUS.success,
+    describe: opts.describe === true,
     ...(opts.comment === undefined ? {} : { comment: opts.comment }),
   };
   if (after === null) return before === null ? [] : declineAll(before, ac);
@@ -62,7 +64,7 @@ function declineAll(before: LoadedObject, ac: AttendeeContext): ItipMessage[] {
   for (const comp of before.comps.values()) {
     const line = findAttendee(comp, ac.me);
     if (line === null || partstatOf(line) === 'DECLINED') continue;
-    const declined = replyComponent(comp, line, ac.requestStatus, ac.comment);
+    const declined = replyComponent(comp, line, ac.requestStatus, ac.comment, ac.describe);
     findAttendee(declined, ac.me)?.setParameter('partstat', 'DECLINED');
     comps.push(declined);
   }
@@ -95,7 +97,7 @@ function replies(before: LoadedObject | null, after: LoadedObject, ac: AttendeeC
     if (line === null) continue;
     const previous = before?.comps.get(key) ?? (key === MASTER ? undefined : before?.comps.get(MASTER));
     if (before !== null && answerOf(previous, ac.me) === answerOf(comp, ac.me)) continue;
-    comps.push(replyComponent(comp, line, ac.requestStatus, ac.comment));
+    comps.push(replyComponent(comp, line, ac.requestStatus, ac.comment, ac.describe));
   }
   comps.push(...declinedByExdate(before, after, ac));
   return comps.length === 0 ? [] : [buildMessage(ac.ctx, 'REPLY', comps, replyRecipients(comps, ac))];
@@ -115,7 +117,7 @@ function declinedByExdate(before: LoadedObject | null, after: LoadedObject, ac: 
     const line = instance === null ? null : findAttendee(instance, ac.me);
     if (instance === null || line === null) continue;
     line.setParameter('partstat', 'DECLINED');
-    out.push(replyComponent(instance, line, ac.requestStatus, ac.comment));
+    out.push(replyComponent(instance, line, ac.requestStatus, ac.comment, ac.describe));
   }
   return out;
 }

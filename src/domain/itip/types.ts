@@ -90,6 +90,12 @@ export interface AttendeeOptions {
   sentBy?: string;
   /** REQUEST-STATUS put on a REPLY, from processing the REQUEST (RFC 5546 §4.4.9); default 2.0. */
   requestStatus?: string;
+  /**
+   * Also carry SUMMARY, DTSTART/DTEND/DURATION/DUE and LOCATION (RFC 5546 §3.2.3 allows them in a
+   * REPLY), so a person reading the mail sees which event is answered. Off by default: the RFC
+   * examples, and local delivery, need only the answer.
+   */
+  describe?: boolean;
 }
 
 /** What processing a received message did to the recipient's copy. */

@@ -70,7 +70,7 @@ export class ImplicitScheduling {
     const sentBy = await this.sentBy(tx, actor, owner);
     const now = new Date(this.ctx.now());
     if (role.kind === 'attendee') {
-      await this.send(tx, attendeeMessages({ before, after, attendeeAddress: role.address, now, options: { sentBy } }), owner);
+      await this.send(tx, attendeeMessages({ before, after, attendeeAddress: role.address, now, options: { sentBy, describe: true } }), owner);
       return { text: after, scheduleTag: randomUUID(), later: [] };
     }
     if (keepAnswers && before) after = keepAttendeeAnswers(before, after);
@@ -99,7 +99,7 @@ export class ImplicitScheduling {
     const now = new Date(this.ctx.now());
     const messages = role.kind === 'organizer'
       ? organizerMessages({ before, after: null, organizerAddress: role.address, now, options: { sentBy } }).messages
-      : attendeeMessages({ before, after: null, attendeeAddress: role.address, now, options: { sentBy } });
+      : attendeeMessages({ before, after: null, attendeeAddress: role.address, now, options: { sentBy, describe: true } });
     await this.send(tx, messages, owner);
   }
 }

@@ -42,5 +42,5 @@ export async function answerAsResource(tx: StoreTx, ctx: ServiceContext, room: U
   const answered = setPartstat(copy, address, free ? 'ACCEPTED' : 'DECLINED');
   const stored = await userCopy(tx, room, uid);
   if (stored) await writer.write(tx, stored.collection, stored.object.name, Buffer.from(answered), 'text/calendar');
-  return attendeeMessages({ before: copy, after: answered, attendeeAddress: address, now: new Date(now) })[0] ?? null;
+  return attendeeMessages({ before: copy, after: answered, attendeeAddress: address, now: new Date(now), options: { describe: true } })[0] ?? null;
 }
