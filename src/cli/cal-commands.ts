@@ -3,7 +3,7 @@
  * client). This file: profile set-up and the local calendar (add, edit, delete, agenda, show,
  * import, export). Sync is in cal-sync-commands.ts, scheduling in cal-schedule-commands.ts.
  */
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import type { EventFields } from '../client/event-build.js';
@@ -11,7 +11,7 @@ import { ClientError, mailto, profileDir, saveProfile, validZone, type PrivatePo
 import { agendaTable } from '../client/agenda.js';
 import { renderCalendar } from '../client/render.js';
 import { readMail } from '../client/imip-mail.js';
-import { collect, dayStart, guard, print, profileOf, withClient } from './cal-common.js';
+import { collect, dayCount, dayStart, guard, print, profileOf, withClient } from './cal-common.js';
 import { registerCalSyncCommands } from './cal-sync-commands.js';
 import { registerCalScheduleCommands } from './cal-schedule-commands.js';
 
@@ -113,7 +113,8 @@ function registerViews(cal: Command): void {
       .action(async (o: { from?: string; to?: string; days: string; json?: boolean }, cmd: Command) => withClient(cmd, (c) => {
         const zone = c.profile.timezone;
         const start = dayStart(o.from ?? 'today', zone, new Date());
-        const end = o.to ? dayStart(o.to, zone, start) : new Date(start.getTime() + Number(o.days) * 86_400_000);
+        const end = o.to ? dayStart(o.to, zone, start) : new Date(start.getTime() + dayCount(o.days) * 86_400_000);
+        if (end <= start) throw new ClientError('--to must come after --from', 2);
         const rows = c.agenda(start, end);
         print(o.json ? JSON.stringify(rows, null, 2) : agendaTable(rows, zone));
       }));
@@ -168,7 +169,7 @@ function registerFiles(cal: Command): void {
     }));
   cal.command('export').description('write the calendar (or some UIDs) as one .ics').argument('[uids...]').option('--output <file>')
     .action(async (uids: string[], o: { output?: string }, cmd: Command) => withClient(cmd, (c) => {
-      const text = c.exportIcs(uids.length ? uids : undefined);
+      const text = c.exportIcs(uids.length ? uids.map((u) => c.require(u).uid) : undefined);
       if (o.output) writeFileSync(o.output, text);
       else process.stdout.write(text);
     }));
@@ -176,7 +177,11 @@ function registerFiles(cal: Command): void {
 
 export function registerCalCommands(program: Command): void {
   const cal = program.command('cal').description('calendar client: local calendar, sync with a CalDAV server, iMIP mail')
-    .option('--profile <dir>', `profile folder (default REEFKNOT_CAL_HOME or ${profileDir()})`);
+    .option('--profile <dir>', `profile folder (default REEFKNOT_CAL_HOME or ${profileDir()})`)
+    // Wrong usage (unknown option, missing argument, …) exits 2 as docs/client.md says; help exits 0.
+    .exitOverride((e) => {
+      throw e.exitCode === 0 ? e : new CommanderError(2, e.code, e.message);
+    });
   registerInit(cal);
   registerEvents(cal);
   registerViews(cal);

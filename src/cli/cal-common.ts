@@ -29,10 +29,23 @@ export async function guard(fn: () => Promise<void>): Promise<void> {
   try {
     await fn();
   } catch (e) {
+    const missing = (e as NodeJS.ErrnoException | null)?.code === 'ENOENT' ? (e as NodeJS.ErrnoException).path : undefined;
+    if (missing !== undefined) {
+      process.stderr.write(`reefknot: no such file: ${missing}\n`);
+      process.exitCode = 3;
+      return;
+    }
     if (!(e instanceof ClientError)) throw e;
     process.stderr.write(`reefknot: ${e.message}\n`);
     process.exitCode = e.exitCode;
   }
+}
+
+/** A whole number of days from an option (wrong usage, exit 2, otherwise). */
+export function dayCount(input: string): number {
+  const n = Number(input);
+  if (!/^\d+$/.test(input.trim()) || n < 1 || n > 3660) throw new ClientError(`--days takes a whole number of days (1 to 3660), not '${input}'`, 2);
+  return n;
 }
 
 export const collect = (v: string, prev: string[] = []): string[] => [...prev, v];

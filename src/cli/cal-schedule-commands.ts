@@ -1,10 +1,11 @@
 /**
  * `reefknot cal` scheduling commands (docs/client.md): the inbox of iTIP messages (RFC 5546),
- * reading iMIP mail in (RFC 6047), and answering: accept, decline, tentative, delegate, counter.
+ * reading iMIP mail in (RFC 6047), and answering: accept, decline, tentative, delegate, counter;
+ * the organizer's answer to a counter-proposal: accept-counter, decline-counter.
  */
 import type { Command } from 'commander';
 import { mailFiles, readRaw } from '../client/imip-mail.js';
-import { answer, counter, inboxSummary, receiveMail, type Answer } from '../client/schedule.js';
+import { acceptCounterProposal, answer, counter, declineCounterProposal, inboxSummary, receiveMail, type Answer } from '../client/schedule.js';
 import { ClientError } from '../client/profile.js';
 import { collect, print, withClient } from './cal-common.js';
 
@@ -16,9 +17,16 @@ function registerInbox(cal: Command): void {
       if (items.length === 0) return print('The inbox is empty.');
       for (const i of items) print(`${String(i.id).padStart(3)}  ${i.method.padEnd(8)} ${i.state.padEnd(7)} from ${i.sender}  ${inboxSummary(i.ical)}  ${i.uid}\n       ${i.description}`);
     }));
-  cal.command('dismiss').description('mark an inbox item dealt with').argument('<uid>')
-    .action(async (uid: string, _o: unknown, cmd: Command) => withClient(cmd, (c) => {
-      c.store.setInboxState(uid, 'done');
+  cal.command('dismiss').description('mark an inbox item dealt with: its number, or every waiting item of a UID').argument('<id-or-uid>')
+    .action(async (ref: string, _o: unknown, cmd: Command) => withClient(cmd, (c) => {
+      const item = /^\d+$/.test(ref) ? c.store.inboxItem(Number(ref)) : null;
+      let n = 0;
+      if (item?.state === 'new') {
+        c.store.setInboxItemState(item.id, 'done');
+        n = 1;
+      } else if (!item) n = c.store.setInboxState(ref, 'done');
+      if (n === 0) throw new ClientError(`nothing waiting in the inbox for '${ref}'`, 3);
+      print(`dismissed ${n} item(s)`);
     }));
   cal.command('fetch').description('read iMIP mail into the inbox: a file, a folder of .eml, or a maildir (default: the profile\'s)').argument('[path]')
     .action(async (path: string | undefined, _o: unknown, cmd: Command) => withClient(cmd, async (c) => {
@@ -37,7 +45,7 @@ function registerInbox(cal: Command): void {
 function registerAnswers(cal: Command): void {
   const answers: [string, Answer][] = [['accept', 'ACCEPTED'], ['decline', 'DECLINED'], ['tentative', 'TENTATIVE']];
   for (const [name, partstat] of answers) {
-    cal.command(name).description(`${name} an invitation`).argument('<uid>').option('--comment <text>')
+    cal.command(name).description(name === 'tentative' ? 'answer an invitation with maybe (TENTATIVE)' : `${name} an invitation`).argument('<uid>').option('--comment <text>')
       .action(async (uid: string, o: { comment?: string }, cmd: Command) => withClient(cmd, async (c) => {
         const how = await answer(c, uid, partstat, o.comment ? { comment: o.comment } : {});
         print(`${partstat.toLowerCase()}${how ? `; ${how}` : ''}`);
@@ -53,6 +61,17 @@ function registerAnswers(cal: Command): void {
     .action(async (uid: string, o: { start?: string; end?: string; duration?: string; location?: string; comment?: string }, cmd: Command) => withClient(cmd, async (c) => {
       const { comment, ...f } = o;
       print(await counter(c, uid, f, comment));
+    }));
+  cal.command('accept-counter').description('organizer: accept a counter-proposal from the inbox (the event changes, attendees get the new time)')
+    .argument('<id>', 'the inbox number (cal inbox), or the UID').option('--comment <text>')
+    .action(async (ref: string, o: { comment?: string }, cmd: Command) => withClient(cmd, async (c) => {
+      print(`accepted the proposal; ${await acceptCounterProposal(c, ref, o.comment)}`);
+    }));
+  cal.command('decline-counter').description('organizer: decline a counter-proposal from the inbox (DECLINECOUNTER)')
+    .argument('<id>', 'the inbox number (cal inbox), or the UID').option('--comment <text>')
+    .option('--from <address>', 'who sent the COUNTER, when it names several attendees')
+    .action(async (ref: string, o: { comment?: string; from?: string }, cmd: Command) => withClient(cmd, async (c) => {
+      print(`declined the proposal; ${await declineCounterProposal(c, ref, o.comment, o.from)}`);
     }));
   void collect;
 }

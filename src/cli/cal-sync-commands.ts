@@ -10,7 +10,7 @@ import { renderCalendar } from '../client/render.js';
 import { freeBusy, syncWithServer } from '../client/server.js';
 import { pendingConflicts, type Conflict, type Prefer } from '../client/sync.js';
 import { showInstant } from '../client/ical-util.js';
-import { dayStart, print, withClient } from './cal-common.js';
+import { dayCount, dayStart, print, withClient } from './cal-common.js';
 
 function showConflict(k: Conflict, zone: string): string {
   const side = (label: string, text: string | null): string => `  ${label}:\n${text ? renderCalendar(text, zone).trimEnd().split('\n').map((l) => `    ${l}`).join('\n') : '    (deleted)'}`;
@@ -20,16 +20,22 @@ function showConflict(k: Conflict, zone: string): string {
 function registerSync(cal: Command): void {
   cal.command('sync').description('two-way sync with the profile\'s CalDAV server')
     .option('--prefer <side>', 'resolve conflicts: local, server, or both (keep both, yours under a new UID)')
-    .action(async (o: { prefer?: string }, cmd: Command) => withClient(cmd, async (c) => {
+    .option('--etags', 'read the server\'s changes by ctag and ETags, not by sync-token (as with a server without sync-collection)')
+    .action(async (o: { prefer?: string; etags?: boolean }, cmd: Command) => withClient(cmd, async (c) => {
       if (o.prefer && !['local', 'server', 'both'].includes(o.prefer)) throw new ClientError('--prefer takes local, server or both', 2);
       const bar = process.stdout.isTTY ? new SingleBar({ format: 'syncing {bar} {value}/{total}' }) : null;
       let started = false;
-      const r = await syncWithServer(c, o.prefer as Prefer | undefined, (done, total) => {
-        if (bar && total > 20 && !started) { bar.start(total, 0); started = true; }
-        if (started) bar?.update(done);
+      const r = await syncWithServer(c, {
+        ...(o.prefer ? { prefer: o.prefer as Prefer } : {}),
+        etags: o.etags ?? false,
+        progress: (done, total) => {
+          if (bar && total > 20 && !started) { bar.start(total, 0); started = true; }
+          if (started) bar?.update(done);
+        },
       });
       if (started) bar?.stop();
       print(`synced (${r.mode}): ${r.pulled} received, ${r.pushed} sent, ${r.deletedHere} deleted here, ${r.deletedThere} deleted on the server`);
+      if (r.inbox) print(`${r.inbox} new message(s) in the inbox: see 'reefknot cal inbox'`);
       for (const line of r.resolved) print(`resolved ${line}`);
       for (const k of r.conflicts) print(showConflict(k, c.profile.timezone));
       if (r.conflicts.length) {
@@ -55,7 +61,7 @@ function registerFreebusy(cal: Command): void {
     .action(async (who: string, o: { from?: string; days: string; json?: boolean }, cmd: Command) => withClient(cmd, async (c) => {
       const zone = c.profile.timezone;
       const start = dayStart(o.from ?? 'today', zone, new Date());
-      const end = new Date(start.getTime() + Number(o.days) * 86_400_000);
+      const end = new Date(start.getTime() + dayCount(o.days) * 86_400_000);
       const answers = await freeBusy(c, who, start, end);
       if (o.json) return print(JSON.stringify(answers, null, 2));
       for (const a of answers) {

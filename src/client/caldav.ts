@@ -137,14 +137,33 @@ export class CalDavClient {
     if (res.status >= 300 && res.status !== 404) throw new ClientError(`DELETE ${href}: the server answered ${res.status}`);
   }
 
-  /** RFC 6638 §5: POST a VFREEBUSY REQUEST to the outbox; the schedule-response as text. */
+  private scheduleUrls: Promise<{ inbox: string | null; outbox: string | null }> | null = null;
+
+  /** The principal's RFC 6638 §2.1–2.2 schedule-inbox-URL and schedule-outbox-URL (null where not offered). */
+  async schedulingUrls(): Promise<{ inbox: string | null; outbox: string | null }> {
+    this.scheduleUrls ??= (async () => {
+      const principal = await this.principal();
+      const r = (await this.propfind(principal, '0', '<c:schedule-inbox-URL/><c:schedule-outbox-URL/>'))[0];
+      const href = (name: string): string | null => {
+        const h = r ? find(prop(r, CALDAV, name), DAV, 'href') : undefined;
+        return h ? decodeURIComponent(textOf(h)) : null;
+      };
+      return { inbox: href('schedule-inbox-URL'), outbox: href('schedule-outbox-URL') };
+    })();
+    return this.scheduleUrls;
+  }
+
+  /**
+   * RFC 6638 §5: POST an iTIP message to the outbox (a VFREEBUSY REQUEST, or an explicit COUNTER,
+   * DECLINECOUNTER, …); the CALDAV:schedule-response as text.
+   */
   async outboxPost(ical: string, originator: string, recipients: string[]): Promise<string> {
-    const principal = await this.principal();
-    const outbox = await this.hrefProp(principal, CALDAV, 'schedule-outbox-URL', '<c:schedule-outbox-URL/>');
+    const { outbox } = await this.schedulingUrls();
     if (!outbox) throw new ClientError('the server offers no scheduling outbox (RFC 6638)');
     const res = await this.request('POST', outbox, { body: ical, headers: { originator, recipient: recipients.join(', ') } });
     const text = await res.text();
-    if (res.status !== 200) throw new ClientError(`the outbox POST answered ${res.status}`);
+    const why = /<[^>]*(?:message|description)[^>]*>([^<]+)</i.exec(text)?.[1];
+    if (res.status !== 200) throw new ClientError(`the outbox POST answered ${res.status}${why ? `: ${why}` : ''}`);
     return text;
   }
 }

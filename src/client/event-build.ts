@@ -161,7 +161,22 @@ export function instanceTime(master: Component, input: string, zone: string): Ti
   if (!master.getFirstProperty('rrule') && !master.getFirstProperty('rdate')) throw new ClientError('this event does not repeat; drop --instance', 2);
   const tz = start.zone?.tzid && start.zone.tzid !== 'floating' ? start.zone.tzid : zone;
   const t = /\d[T ]\d/.test(input) ? parseUserTime(input, tz) : parseUserTime(`${input} ${String(start.hour).padStart(2, '0')}:${String(start.minute).padStart(2, '0')}`, tz, start.isDate);
+  if (!occurs(master, t)) throw new ClientError(`the event has no instance on ${input} (give the original start date of an instance)`, 2);
   return t;
+}
+
+/** Whether the series has an instance starting at `t` (EXDATEs left out), looking at most 10000 ahead. */
+function occurs(master: Component, t: Time): boolean {
+  const it = new ICAL.RecurExpansion({ component: master, dtstart: master.getFirstPropertyValue('dtstart') as Time });
+  const target = t.toUnixTime();
+  for (let i = 0; i < 10_000; i++) {
+    const next = it.next();
+    if (!next) return false;
+    const at = next.toUnixTime();
+    if (at === target) return true;
+    if (at > target) return false;
+  }
+  return false;
 }
 
 export function editEvent(text: string, f: EventFields, zone: string, organizer: string | null, instance?: string): string {

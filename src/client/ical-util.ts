@@ -51,6 +51,10 @@ export function parseUserTime(input: string, tzid: string, allDay = false): Time
   const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?)?(Z)?$/.exec(input.trim());
   if (!m) throw new ClientError(`cannot read the date '${input}': use YYYY-MM-DD or 'YYYY-MM-DD HH:MM'`, 2);
   const [, y, mo, d, h, mi, s, z] = m;
+  const days = new Date(Date.UTC(Number(y), Number(mo), 0)).getUTCDate();
+  if (Number(mo) < 1 || Number(mo) > 12 || Number(d) < 1 || Number(d) > days || Number(h ?? 0) > 23 || Number(mi ?? 0) > 59 || Number(s ?? 0) > 59) {
+    throw new ClientError(`there is no such date or time as '${input}'`, 2);
+  }
   if (allDay || h === undefined) return new ICAL.Time({ year: Number(y), month: Number(mo), day: Number(d), isDate: true }, ICAL.Timezone.localTimezone);
   const t = new ICAL.Time({ year: Number(y), month: Number(mo), day: Number(d), hour: Number(h), minute: Number(mi), second: Number(s ?? 0), isDate: false }, ICAL.Timezone.localTimezone);
   if (z || tzid === 'UTC') return new ICAL.Time({ ...timeFields(t), isDate: false }, ICAL.Timezone.utcTimezone);

@@ -88,7 +88,24 @@ export function senderProblem(ical: string, from: string): string | null {
     if (typeof sentBy === 'string') senders.add(bare(sentBy));
   }
   if (senders.has(bare(from))) return null;
+  if (method === 'REQUEST' && delegator(comp, from)) return null;
   return `From <${bare(from)}> is not the ${organizerSide ? 'organizer' : 'attendee'} of this ${method} (${[...senders].join(', ') || 'nobody named'})`;
+}
+
+/**
+ * Whether `from` is an attendee who delegated to another attendee of this REQUEST: the delegator
+ * forwards the organizer's REQUEST to the delegate (RFC 5546 §3.2.2.3, §4.2.5).
+ */
+export function delegator(comp: InstanceType<typeof ICAL.Component>, from: string): boolean {
+  const who = bare(from);
+  const attendees = comp.getAllProperties('attendee');
+  const line = attendees.find((p) => bare(String(p.getFirstValue())) === who);
+  const to = line?.getParameter('delegated-to');
+  const named = (Array.isArray(to) ? to : typeof to === 'string' ? [to] : []).map(bare);
+  return named.length > 0 && attendees.some((p) => {
+    const f = p.getParameter('delegated-from');
+    return named.includes(bare(String(p.getFirstValue()))) && (Array.isArray(f) ? f : [f]).some((x) => typeof x === 'string' && bare(x) === who);
+  });
 }
 
 /** Mail files: one file, a folder of .eml files, or a maildir (new/ and cur/). */

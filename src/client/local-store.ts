@@ -108,7 +108,7 @@ export class LocalStore {
     const old = this.get(uid);
     if (!old) return;
     this.keep(uid, 'deleted', old.ical);
-    if (!old.href || old.localOnly) this.purge(uid);
+    if (!old.href) this.purge(uid);
     else this.put({ ...old, dirty: true, deleted: true });
   }
 
@@ -137,8 +137,22 @@ export class LocalStore {
     return this.db.prepare(`SELECT id, received, method, uid, sender, ical, state, description FROM inbox ${all ? '' : "WHERE state = 'new'"} ORDER BY id`).all() as InboxItem[];
   }
 
-  setInboxState(uid: string, state: InboxItem['state']): void {
-    this.db.prepare("UPDATE inbox SET state = ? WHERE uid = ? AND state = 'new'").run(state, uid);
+  inboxItem(id: number): InboxItem | null {
+    return (this.db.prepare('SELECT id, received, method, uid, sender, ical, state, description FROM inbox WHERE id = ?').get(id) as InboxItem | undefined) ?? null;
+  }
+
+  /** Whether a message (by Message-ID, or a server inbox item's href) was already read. */
+  hasMessage(messageId: string): boolean {
+    return this.db.prepare('SELECT 1 FROM inbox WHERE message_id = ?').get(messageId) !== undefined;
+  }
+
+  setInboxItemState(id: number, state: InboxItem['state']): void {
+    this.db.prepare('UPDATE inbox SET state = ? WHERE id = ?').run(state, id);
+  }
+
+  /** Marks the waiting items of a UID; returns how many there were. */
+  setInboxState(uid: string, state: InboxItem['state']): number {
+    return this.db.prepare("UPDATE inbox SET state = ? WHERE uid = ? AND state = 'new'").run(state, uid).changes;
   }
 
   getMeta(key: string): string | null {

@@ -39,7 +39,7 @@ const safeName = (uid: string): string => `${uid.replace(/[^A-Za-z0-9_.-]/g, '-'
 export class Syncer {
   private readonly report: SyncReport = { mode: 'sync-token', pulled: 0, pushed: 0, deletedHere: 0, deletedThere: 0, conflicts: [], resolved: [] };
 
-  constructor(private readonly c: CalendarClient, private readonly dav: CalDavClient, private readonly collection: string, private readonly prefer?: Prefer, private readonly progress?: Progress) {}
+  constructor(private readonly c: CalendarClient, private readonly dav: CalDavClient, private readonly collection: string, private readonly prefer?: Prefer, private readonly progress?: Progress, private readonly forceEtags = false) {}
 
   private get store(): CalendarClient['store'] {
     return this.c.store;
@@ -56,7 +56,7 @@ export class Syncer {
   /** Server changes since the last sync, by sync-token or else by ctag and ETags. */
   private async changes(): Promise<{ changed: Resource[]; removed: string[]; commit: () => Promise<void> }> {
     const token = this.store.getMeta('sync-token');
-    if (this.store.getMeta('sync-mode') !== 'etags') {
+    if (!this.forceEtags && this.store.getMeta('sync-mode') !== 'etags') {
       try {
         const r = await this.dav.syncCollection(this.collection, token);
         return { changed: r.changed, removed: r.removed, commit: async () => this.store.setMeta('sync-token', r.token) };
@@ -159,6 +159,7 @@ export class Syncer {
   }
 
   private async push(): Promise<void> {
+    for (const o of this.store.list(true).filter((x) => x.dirty && x.localOnly && x.href)) await this.withdraw(o);
     for (const o of this.store.list(true).filter((x) => x.dirty && !x.localOnly)) {
       const pending = this.store.getMeta(`conflict:${o.uid}`);
       if (pending && !this.prefer) {
@@ -174,6 +175,23 @@ export class Syncer {
         if (again?.dirty && this.prefer === 'local') await (again.deleted ? this.pushDelete(again) : this.pushPut(again));
       }
     }
+  }
+
+  /**
+   * An event made private under the local-only rule after it reached the server: the server copy
+   * is removed (guarded by its ETag) and the event stays here only. When the server copy changed
+   * meanwhile it is left alone and the local one is kept as it is (the next sync tries again).
+   */
+  private async withdraw(o: StoredObject): Promise<void> {
+    try {
+      await this.dav.delete(o.href ?? '', o.etag);
+    } catch (e) {
+      if (e instanceof PreconditionFailed) return;
+      throw e;
+    }
+    this.store.put({ ...o, href: null, etag: null, synced: null, dirty: true, deleted: o.deleted });
+    if (o.deleted) this.store.purge(o.uid);
+    this.report.deletedThere++;
   }
 
   private async pushDelete(o: StoredObject): Promise<void> {

@@ -74,3 +74,61 @@ test('E invites B by mail, B accepts by mail, both stores agree', async () => {
   assert.match(r.stdout, /refused: From <mallory@evil\.example> is not the attendee/);
   assert.equal(partstat(await ok(e, ['export', uid]), 'b@bar.example'), 'ACCEPTED');
 });
+
+test('without a server: B counters by mail, E accepts (new REQUEST), B counters again, E declines', async () => {
+  const e = tempDir('reefknot-cal-e2-');
+  const b = tempDir('reefknot-cal-b2-');
+  const eMail = join(e, 'Maildir');
+  const bMail = join(b, 'Maildir');
+  await ok(e, ['init', '--name', 'E', '--address', 'e@baz.example', '--timezone', 'Europe/London', '--smtp', relay.url, '--mail-in', eMail]);
+  await ok(b, ['init', '--name', 'B', '--address', 'b@bar.example', '--timezone', 'Europe/London', '--smtp', relay.url, '--mail-in', bMail]);
+  const uid = /added (\S+)/.exec(await ok(e, ['add', 'Tea', '--start', '2026-04-03 16:00', '--duration', '30m', '--attendee', 'b@bar.example']))?.[1] ?? '';
+  deliver(bMail, relay.mails.at(-1)?.raw ?? '', 'invite.eml');
+  await ok(b, ['fetch']);
+
+  assert.match(await ok(b, ['counter', uid, '--start', '2026-04-03 17:00', '--comment', 'Later?']), /mailed COUNTER to e@baz\.example/);
+  deliver(eMail, relay.mails.at(-1)?.raw ?? '', 'counter.eml');
+  assert.match(await ok(e, ['fetch']), /counter-proposed/);
+  assert.match(await ok(e, ['inbox']), /COUNTER\s+new\s+from b@bar\.example/);
+  assert.match(await ok(e, ['accept-counter', uid]), /accepted the proposal; mailed REQUEST to b@bar\.example/);
+  assert.match(await ok(e, ['export', uid]), /DTSTART;TZID=Europe\/London:20260403T170000/);
+  deliver(bMail, relay.mails.at(-1)?.raw ?? '', 'update.eml');
+  assert.match(await ok(b, ['fetch']), /updated/);
+  assert.match(await ok(b, ['export', uid]), /DTSTART;TZID=Europe\/London:20260403T170000/);
+
+  await ok(b, ['counter', uid, '--location', 'Garden']);
+  deliver(eMail, relay.mails.at(-1)?.raw ?? '', 'counter2.eml');
+  await ok(e, ['fetch']);
+  assert.match(await ok(e, ['decline-counter', uid, '--comment', 'It will rain']), /declined the proposal; mailed DECLINECOUNTER to b@bar\.example/);
+  const r = await cal(e, ['decline-counter', uid]);
+  assert.equal(r.code, 3, r.stderr);
+  deliver(bMail, relay.mails.at(-1)?.raw ?? '', 'declined.eml');
+  assert.match(await ok(b, ['fetch']), /counter-declined/);
+  assert.match(await ok(b, ['inbox']), /DECLINECOUNTER\s+new\s+from e@baz\.example/);
+  const copy = await ok(b, ['export', uid]);
+  assert.doesNotMatch(copy, /Garden/);
+  assert.match(copy, /X-REEFKNOT-COUNTER-DECLINED/, 'the refusal is recorded on the copy');
+});
+
+test('without a server: B delegates to C by mail; C is invited, E sees DELEGATED', async () => {
+  const [e, b, c] = ['e3', 'b3', 'c3'].map((n) => tempDir(`reefknot-cal-${n}-`)) as [string, string, string];
+  await ok(e, ['init', '--name', 'E', '--address', 'e@baz.example', '--timezone', 'Europe/London', '--smtp', relay.url]);
+  await ok(b, ['init', '--name', 'B', '--address', 'b@bar.example', '--timezone', 'Europe/London', '--smtp', relay.url]);
+  await ok(c, ['init', '--name', 'C', '--address', 'c@bar.example', '--timezone', 'Europe/London', '--smtp', relay.url]);
+  const uid = /added (\S+)/.exec(await ok(e, ['add', 'Audit', '--start', '2026-04-06 10:00', '--attendee', 'b@bar.example']))?.[1] ?? '';
+  deliver(join(b, 'in'), relay.mails.at(-1)?.raw ?? '', 'invite.eml');
+  await ok(b, ['fetch', join(b, 'in')]);
+  const before = relay.mails.length;
+  assert.match(await ok(b, ['delegate', uid, 'c@bar.example']), /delegated to c@bar\.example; mailed REPLY\/REQUEST to /);
+  const sent = relay.mails.slice(before);
+  const toC = sent.find((m) => m.to.includes('c@bar.example'));
+  const toE = sent.find((m) => m.to.includes('e@baz.example'));
+  assert.ok(toC && toE, 'a REQUEST to the delegate and a REPLY to the organizer');
+  deliver(join(c, 'in'), toC.raw, 'request.eml');
+  assert.match(await ok(c, ['fetch', join(c, 'in')]), /created/, 'the REQUEST forwarded by the delegator is accepted');
+  assert.equal(partstat(await ok(c, ['export', uid]), 'c@bar.example'), 'NEEDS-ACTION');
+  deliver(join(e, 'in'), toE.raw, 'reply.eml');
+  assert.match(await ok(e, ['fetch', join(e, 'in')]), /updated/);
+  assert.equal(partstat(await ok(e, ['export', uid]), 'b@bar.example'), 'DELEGATED');
+  assert.match(await ok(e, ['show', uid]), /b@bar\.example: delegated/);
+});
