@@ -178,12 +178,9 @@ test('bar.example down for a while: the iSchedule invitation waits (1.0) and arr
   assert.equal(outcome.mails.filter((m) => m.uid === e.uid).length, 0, 'it went by iSchedule, not by mail');
 });
 
-// Known defect (reported, not fixed here; src/ is not ours to change in this task): the REPLY an
-// attendee's server or client mails out carries no SUMMARY or DTSTART (the iTIP engine's
-// attendeeMessages builds a minimal REPLY), so the readable part describes "(no title)" with no
-// time, and the subject reads "Answer: (no title)". docs/email.md promises every mail says what
-// and when. This asserts the documented behaviour; it is marked todo until the engine is fixed.
-test('answer mails say which event they answer (subject and text name it)', { todo: 'REPLY mails read "Answer: (no title)": the iTIP REPLY carries no SUMMARY/DTSTART' }, () => {
+// docs/email.md promises every mail says what and when: answers too (their REPLY carries the
+// event's SUMMARY and time, RFC 5546 §3.2.3).
+test('answer mails say which event they answer (subject and text name it)', () => {
   const replies = outcome.mails.filter((m) => m.method === 'REPLY');
   assert.ok(replies.length >= 3, 'C, E and A each mailed an answer');
   for (const m of replies) {

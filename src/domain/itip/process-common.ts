@@ -62,6 +62,27 @@ export function actsForOrganizer(msg: LoadedObject, originator: string | undefin
   return sameAddress(organizer, originator) || sameAddress(param(organizerProp, 'sent-by'), originator);
 }
 
+/** Every value of a multi-valued address parameter (DELEGATED-TO, DELEGATED-FROM). */
+function addressesIn(prop: Property, name: string): string[] {
+  const raw: unknown = prop.getParameter(name);
+  return (Array.isArray(raw) ? raw : [raw]).filter((v): v is string => typeof v === 'string');
+}
+
+/**
+ * RFC 5546 §4.2.5: an attendee who delegated to the recipient forwards the REQUEST to them. The
+ * message must say so both ways: the sender DELEGATED-TO the recipient, the recipient
+ * DELEGATED-FROM the sender.
+ */
+export function delegatedToRecipient(msg: LoadedObject, originator: string | undefined, recipient: string): boolean {
+  if (originator === undefined) return false;
+  const lines = attendeeProps(firstComponent(msg));
+  const sender = lines.find((p) => sameAddress(addressOf(p), originator));
+  const delegate = lines.find((p) => sameAddress(addressOf(p), recipient));
+  return sender !== undefined && delegate !== undefined
+    && addressesIn(sender, 'delegated-to').some((a) => sameAddress(a, recipient))
+    && addressesIn(delegate, 'delegated-from').some((a) => sameAddress(a, originator));
+}
+
 /** The ATTENDEE line of the calendar user who sent an attendee method (REPLY, REFRESH, COUNTER). */
 export function replierLine(msg: LoadedObject, originator: string | undefined): Property | null {
   const first = firstComponent(msg);

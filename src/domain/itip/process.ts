@@ -9,7 +9,7 @@ import { findAttendee, organizerOf, type Component } from './calendar-data.js';
 import { describeBusy, describeWindow } from './freebusy.js';
 import { loadObject, type LoadedObject } from './loaded-object.js';
 import { processAdd, processCancel, processDeclineCounter } from './process-cancel.js';
-import { actsForOrganizer, firstComponent, result, who } from './process-common.js';
+import { actsForOrganizer, delegatedToRecipient, firstComponent, result, who } from './process-common.js';
 import { processCounter, processRefresh } from './process-counter.js';
 import { processReply } from './process-reply.js';
 import { processRequest } from './process-request.js';
@@ -51,7 +51,8 @@ export function processMessage(input: ProcessInput): ProcessResult {
   if (held !== null && held.uid !== msg.uid) {
     return result('rejected', STATUS.invalidPropertyValue, 'The message is about another object (its UID differs from your copy).', input.existingCopy);
   }
-  if (ORGANIZER_METHODS.includes(method) && !actsForOrganizer(msg, input.originator)) {
+  const forwardedByDelegator = method === 'REQUEST' && delegatedToRecipient(msg, input.originator, input.recipientAddress);
+  if (ORGANIZER_METHODS.includes(method) && !actsForOrganizer(msg, input.originator) && !forwardedByDelegator) {
     return result('rejected', STATUS.noAuthority, `${who(input.originator ?? null)} may not send ${method}: only the organizer (or whom it names in SENT-BY) may.`, input.existingCopy);
   }
   if (msg.type === 'vfreebusy') return processFreeBusy(input, msg, method);
