@@ -6,24 +6,19 @@
  * text from the event can inject a header.
  */
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
-import { describeItip } from '../../domain/imip/describe.js';
+import { imipMailParts } from '../../domain/imip/mail.js';
 import { PermanentDeliveryError, type OutboundMessage, type Transport } from '../../services/scheduling/transports.js';
 
 const bare = (address: string): string => address.replace(/^mailto:/i, '');
 
 /** The mail for one recipient, as nodemailer's message options. */
 export function composeImip(m: OutboundMessage): SendMailOptions {
-  const d = describeItip(m.ical, { recipient: m.recipient });
   const footer = '\n--\nSent by Reefknot for the organizer of this event. Answer by replying to this mail.\n';
   return {
+    ...imipMailParts(m.method, m.ical, m.recipient, footer),
     messageId: `<${m.messageId}>`,
     from: bare(m.originator),
     to: bare(m.recipient),
-    subject: d.subject.replace(/[\r\n]+/g, ' '),
-    text: d.text + footer,
-    html: `<!doctype html><html><body>${d.html}<p>${footer.trim().replace(/\n/g, '<br>')}</p></body></html>`,
-    alternatives: [{ contentType: `text/calendar; charset=utf-8; method=${m.method}`, content: m.ical }],
-    attachments: [{ filename: 'invite.ics', contentType: 'application/ics', content: m.ical }],
     headers: { 'X-Reefknot-Method': m.method },
   };
 }

@@ -8,6 +8,7 @@
  */
 import ICAL from 'ical.js';
 import type { ItipMessage, ItipMethod } from '../../domain/itip/index.js';
+import { senderProblem } from '../../domain/imip/mail.js';
 import type { QuarantineRow, StoreTx } from '../../store/types.js';
 import type { ServiceContext } from '../context.js';
 import { localUser } from './calendar-users.js';
@@ -106,7 +107,8 @@ export class ReceiveService {
 
   /** Why a message must not be applied, or null when it passes every check. */
   private async suspicion(tx: StoreTx, m: InboundMessage, who: ReturnType<typeof allowedSenders>, from: string): Promise<string | null> {
-    if (!who.senders.has(from)) return `From <${from}> is not the ${ORGANIZER_METHODS.has(who.method) ? 'organizer' : 'attendee'} of this ${who.method} (${[...who.senders].join(', ')})`;
+    const problem = senderProblem(m.ical ?? '', from);
+    if (problem) return problem;
     if (m.authentication && !m.authentication.pass) return `sender authentication failed: ${m.authentication.detail}`;
     // Local users schedule through this server, never by mail: mail claiming to be from one is forged.
     if (await localUser(tx, `mailto:${from}`)) return `<${from}> is a user of this server; their scheduling does not arrive by mail`;
