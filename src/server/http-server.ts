@@ -19,6 +19,7 @@ import type { Logger } from './logger.js';
 import { WebApp } from './web-app.js';
 import { IScheduleHandler } from '../protocols/ischedule/handler.js';
 import { FreeBusyUrlHandler } from '../protocols/freebusy-url/handler.js';
+import { Metrics, operations } from './metrics.js';
 
 const REALM = 'Basic realm="Reefknot", charset="UTF-8"';
 
@@ -84,6 +85,7 @@ const plain = (status: number, text: string, headers: Record<string, string> = {
 });
 
 export class RequestHandler {
+  private readonly metrics = new Metrics();
   constructor(private readonly app: App, private readonly dav: DavProtocol, private readonly hrefs: Hrefs, private readonly log: Logger,
     private readonly web: WebApp = new WebApp(app, { prefix: hrefs.prefix, secure: hrefs.origin.startsWith('https:') })) {}
 
@@ -104,6 +106,7 @@ export class RequestHandler {
     }
     if (!res.headersSent) send(res, response, method === 'HEAD');
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    this.metrics.record(method, response.status, ms);
     this.log.info({ method, path: rawPath, status: response.status, duration_ms: Math.round(ms * 100) / 100, user: user ?? null }, 'request');
   }
 
@@ -115,6 +118,8 @@ export class RequestHandler {
       if (e instanceof ReefknotError) return { response: renderDavError(toDavError(e, (p) => p)) };
       throw e;
     }
+    const ops = await operations(req, path, this.app, this.metrics);
+    if (ops) return { response: ops };
     // iSchedule authenticates by DKIM, not Basic (docs/ischedule.md).
     if (IScheduleHandler.owns(path)) return { response: await this.app.ischedule.handler.handle({ method, path, query: (req.url ?? '').split('?')[1] ?? '', headers: headersOf(req), body: await readBody(req, this.app.config.maxRequestBytes) }) };
     if (path === '/.well-known/caldav' || path === '/.well-known/caldav/') {

@@ -59,3 +59,21 @@ test('with a certificate and key the server speaks HTTPS', async (t) => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('/healthz answers without credentials; /metrics gives Prometheus figures to local clients', async () => {
+  const s = await startTestServer({ users: ['alice'] });
+  try {
+    const health = await fetch(`${s.url}/healthz`);
+    assert.equal(health.status, 200);
+    assert.equal(((await health.json()) as { status: string }).status, 'ok');
+    await s.request('PROPFIND', '/calendars/alice/', { headers: { depth: '0' } });
+    const metrics = await fetch(`${s.url}/metrics`);
+    assert.equal(metrics.status, 200);
+    const text = await metrics.text();
+    assert.match(text, /reefknot_http_requests_total\{method="PROPFIND",status="207"\} 1/);
+    assert.match(text, /reefknot_deliveries\{status="pending"\} 0/);
+    assert.match(text, /reefknot_uptime_seconds \d+/);
+  } finally {
+    await s.stop();
+  }
+});
