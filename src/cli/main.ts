@@ -10,6 +10,7 @@ import { registerUserCommands } from './user-commands.js';
 import { registerShareCommands } from './share-commands.js';
 import { registerMailCommands } from './mail-commands.js';
 import { registerFreeBusyCommands } from './freebusy-commands.js';
+import { registerBackupCommands } from './backup-commands.js';
 import { registerCalCommands } from './cal-commands.js';
 import { registerIScheduleCommands } from './ischedule-commands.js';
 import { registerCipCommands } from './cip-commands.js';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerShareCommands(program);
   registerMailCommands(program);
   registerFreeBusyCommands(program);
+  registerBackupCommands(program);
   registerCalCommands(program);
   registerIScheduleCommands(program);
   registerCipCommands(program);

@@ -340,5 +340,7 @@ export interface Store {
   write<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** Runs `fn` against a consistent snapshot. */
   read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /** A consistent copy of the whole store in `file`, taken while it keeps serving. */
+  backup(file: string): Promise<void>;
   close(): Promise<void>;
 }

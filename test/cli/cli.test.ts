@@ -163,3 +163,35 @@ test('share, shares and unshare take effect on a running server at the next requ
     rmSync(data, { recursive: true, force: true });
   }
 });
+
+test('backup while serve runs, then restore into a fresh data folder: every user and object is back', async () => {
+  const data = fresh();
+  const restored = fresh();
+  cli(data, ['user', 'add', 'alice', '--email', 'alice@example.com', '--password-stdin'], 'pw-alice\n');
+  const child = spawn(process.execPath, [BIN, 'serve', '--data', data, '--listen', '127.0.0.1:0', '--log-level', 'silent'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+  try {
+    const deadline = Date.now() + 15_000;
+    while (!/listening on (\S+)\//.test(err) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const url = /listening on (\S+)\//.exec(err)?.[1] ?? '';
+    const body = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:kept\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20270101T100000Z\r\nSUMMARY:Kept\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n';
+    const put = await fetch(`${url}/calendars/alice/calendar/kept.ics`, { method: 'PUT', headers: { authorization: `Basic ${Buffer.from('alice:pw-alice').toString('base64')}`, 'content-type': 'text/calendar' }, body });
+    assert.equal(put.status, 201);
+    const file = join(restored, 'backup.sqlite');
+    const b = cli(data, ['backup', '--to', file]);
+    assert.equal(b.code, 0, b.err);
+    const target = join(restored, 'data');
+    const r = cli(target, ['restore', '--from', file]);
+    assert.equal(r.code, 0, r.err);
+    assert.notEqual(cli(target, ['restore', '--from', file]).code, 0, 'an existing store is not replaced without --force');
+    assert.match(cli(target, ['user', 'list']).out, /^alice\talice@example.com$/m);
+    const exported = cli(target, ['export', '--user', 'alice', '--calendar', 'calendar']);
+    assert.match(exported.out, /SUMMARY:Kept/);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    rmSync(data, { recursive: true, force: true });
+    rmSync(restored, { recursive: true, force: true });
+  }
+});

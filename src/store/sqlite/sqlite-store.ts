@@ -63,6 +63,11 @@ export class SqliteStore implements Store {
     return fn(this.readTx);
   }
 
+  async backup(file: string): Promise<void> {
+    // SQLite's online backup API copies pages while writers go on; the copy is consistent.
+    await this.writer.backup(file);
+  }
+
   async close(): Promise<void> {
     await this.queue;
     if (this.closed) return;
