@@ -31,7 +31,12 @@ export class SqliteStore implements Store {
     this.writer.pragma('synchronous = NORMAL');
     this.writer.pragma('foreign_keys = ON');
     this.writer.pragma('busy_timeout = 5000');
-    migrate(this.writer);
+    try {
+      migrate(this.writer);
+    } catch (err) {
+      this.writer.close();
+      throw err;
+    }
     this.reader = new Database(file, { readonly: true });
     this.reader.pragma('busy_timeout = 5000');
     this.writeTx = new SqliteTx(this.writer);
@@ -79,6 +84,10 @@ export class SqliteStore implements Store {
 
 function migrate(db: Database.Database): void {
   const current = Number(db.pragma('user_version', { simple: true }));
+  // A newer Reefknot wrote this store: its tables may mean things this version does not know.
+  if (current > SQLITE_MIGRATIONS.length) {
+    throw new Error(`This store was written by a newer Reefknot (schema ${current}; this version knows up to ${SQLITE_MIGRATIONS.length}); run the newer version or restore a backup`);
+  }
   for (let i = current; i < SQLITE_MIGRATIONS.length; i++) {
     const sql = SQLITE_MIGRATIONS[i] ?? '';
     db.transaction(() => {
