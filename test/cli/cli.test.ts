@@ -1,7 +1,8 @@
 /** The documented CLI, run as a real process on a fresh data folder. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,26 @@ function cli(data: string, args: string[], input?: string, env: NodeJS.ProcessEn
 }
 
 const fresh = (): string => mkdtempSync(join(tmpdir(), 'reefknot-cli-'));
+
+/** `reefknot serve` on a free loopback port, with its output collected; resolves once it listens. */
+async function startServe(data: string, args: string[]): Promise<{ child: ChildProcess; url: string; out: () => string; err: () => string }> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--data', data, '--listen', '127.0.0.1:0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (err += c.toString()));
+  const deadline = Date.now() + 15_000;
+  while (!/listening on (\S+)\//.test(err) && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  const url = /listening on (\S+)\//.exec(err)?.[1] ?? '';
+  return { child, url, out: () => out, err: () => err };
+}
+
+async function stopServe(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
 
 test('user add, list, email add/remove, passwd, disable, enable, delete', () => {
   const data = fresh();
@@ -90,23 +111,16 @@ test('config show applies file, then REEFKNOT_* variables, then flags', () => {
 
 test('serve creates the first user, logs one JSON line per request, and stops cleanly on SIGTERM', async () => {
   const data = fresh();
-  const child = spawn(process.execPath, [BIN, 'serve', '--data', data, '--listen', '127.0.0.1:0', '--first-user', 'boss'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+  const { child, url, out: output, err } = await startServe(data, ['--first-user', 'boss']);
   try {
-    const deadline = Date.now() + 15_000;
-    while (!/listening on (\S+)\//.test(err) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    const url = /listening on (\S+)\//.exec(err)?.[1];
-    const password = /with password: (\S+)/.exec(err)?.[1];
-    assert.ok(url && password, err);
+    const password = /with password: (\S+)/.exec(err())?.[1];
+    assert.ok(url && password, err());
     const auth = { authorization: `Basic ${Buffer.from(`boss:${password}`).toString('base64')}` };
     const res = await fetch(`${url}/calendars/boss/`, { method: 'PROPFIND', headers: { ...auth, depth: '1' } });
     assert.equal(res.status, 207);
     assert.match(await res.text(), /\/calendars\/boss\/calendar\//);
     await new Promise((r) => setTimeout(r, 100));
-    const line = out.split('\n').map((l) => (l.startsWith('{') ? (JSON.parse(l) as Record<string, unknown>) : null)).find((l) => l?.msg === 'request');
+    const line = output().split('\n').map((l) => (l.startsWith('{') ? (JSON.parse(l) as Record<string, unknown>) : null)).find((l) => l?.msg === 'request');
     assert.equal(line?.method, 'PROPFIND');
     assert.equal(line?.path, '/calendars/boss/');
     assert.equal(line?.status, 207);
@@ -115,7 +129,7 @@ test('serve creates the first user, logs one JSON line per request, and stops cl
     const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     assert.equal(await exit, 0);
-    assert.match(out, /"msg":"stopped"/);
+    assert.match(output(), /"msg":"stopped"/);
     // A second start on the same data folder creates no new user and reuses the store.
     const again = spawnSync(process.execPath, [BIN, 'user', 'list', '--data', data], { encoding: 'utf8' });
     assert.match(again.stdout, /^boss/m);
@@ -129,13 +143,8 @@ test('share, shares and unshare take effect on a running server at the next requ
   const data = fresh();
   cli(data, ['user', 'add', 'alice', '--email', 'alice@example.com', '--password-stdin'], 'pw-alice\n');
   cli(data, ['user', 'add', 'bob', '--email', 'bob@example.com', '--password-stdin'], 'pw-bob\n');
-  const child = spawn(process.execPath, [BIN, 'serve', '--data', data, '--listen', '127.0.0.1:0', '--log-level', 'silent'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let err = '';
-  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+  const { child, url } = await startServe(data, ['--log-level', 'silent']);
   try {
-    const deadline = Date.now() + 15_000;
-    while (!/listening on (\S+)\//.test(err) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    const url = /listening on (\S+)\//.exec(err)?.[1] ?? '';
     const asBob = () => fetch(`${url}/calendars/alice/calendar/`, { method: 'PROPFIND', headers: { depth: '0', authorization: `Basic ${Buffer.from('bob:pw-bob').toString('base64')}` } });
     const anonymous = () => fetch(`${url}/calendars/alice/calendar/`);
     assert.equal((await asBob()).status, 403);
@@ -158,8 +167,7 @@ test('share, shares and unshare take effect on a running server at the next requ
     assert.match(bad.err, /no calendar 'nope'/);
     assert.notEqual(cli(data, ['share', 'alice/calendar', '--with', 'bob', '--access', 'everything']).code, 0);
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await stopServe(child);
     rmSync(data, { recursive: true, force: true });
   }
 });
@@ -168,29 +176,28 @@ test('backup while serve runs, then restore into a fresh data folder: every user
   const data = fresh();
   const restored = fresh();
   cli(data, ['user', 'add', 'alice', '--email', 'alice@example.com', '--password-stdin'], 'pw-alice\n');
-  const child = spawn(process.execPath, [BIN, 'serve', '--data', data, '--listen', '127.0.0.1:0', '--log-level', 'silent'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let err = '';
-  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+  const { child, url } = await startServe(data, ['--log-level', 'silent']);
   try {
-    const deadline = Date.now() + 15_000;
-    while (!/listening on (\S+)\//.test(err) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    const url = /listening on (\S+)\//.exec(err)?.[1] ?? '';
-    const body = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:kept\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20270101T100000Z\r\nSUMMARY:Kept\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n';
-    const put = await fetch(`${url}/calendars/alice/calendar/kept.ics`, { method: 'PUT', headers: { authorization: `Basic ${Buffer.from('alice:pw-alice').toString('base64')}`, 'content-type': 'text/calendar' }, body });
-    assert.equal(put.status, 201);
+    const event = (uid: string) => `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:${uid}\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20270101T100000Z\r\nSUMMARY:Kept ${uid}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n`;
+    const put = (uid: string) => fetch(`${url}/calendars/alice/calendar/${uid}.ics`, { method: 'PUT', headers: { authorization: `Basic ${Buffer.from('alice:pw-alice').toString('base64')}`, 'content-type': 'text/calendar' }, body: event(uid) });
+    assert.equal((await put('before')).status, 201);
+    // The backup runs in its own process while this one keeps writing through the server.
     const file = join(restored, 'backup.sqlite');
-    const b = cli(data, ['backup', '--to', file]);
-    assert.equal(b.code, 0, b.err);
+    const writes = Promise.all(Array.from({ length: 20 }, (_, i) => put(`during-${i}`)));
+    await promisify(execFile)(process.execPath, [BIN, 'backup', '--to', file, '--data', data]);
+    for (const res of await writes) assert.equal(res.status, 201);
     const target = join(restored, 'data');
     const r = cli(target, ['restore', '--from', file]);
     assert.equal(r.code, 0, r.err);
     assert.notEqual(cli(target, ['restore', '--from', file]).code, 0, 'an existing store is not replaced without --force');
     assert.match(cli(target, ['user', 'list']).out, /^alice\talice@example.com$/m);
     const exported = cli(target, ['export', '--user', 'alice', '--calendar', 'calendar']);
-    assert.match(exported.out, /SUMMARY:Kept/);
+    assert.equal(exported.code, 0, exported.err);
+    assert.match(exported.out, /SUMMARY:Kept before/);
+    // Whatever the copy caught of the concurrent writes, each event in it is whole.
+    assert.equal(exported.out.split('BEGIN:VEVENT').length - 1, exported.out.split('END:VEVENT').length - 1);
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await stopServe(child);
     rmSync(data, { recursive: true, force: true });
     rmSync(restored, { recursive: true, force: true });
   }
