@@ -3,7 +3,7 @@
  * now and PostgreSQL later. Every method is async so that both backends fit; a request's writes
  * run inside one `write` transaction.
  */
-import type { CalendarComponentType } from '../domain/ical/analyse.js';
+import type { CalendarComponentType, CalendarObjectInfo } from '../domain/ical/analyse.js';
 
 export type UserType = 'individual' | 'room' | 'resource' | 'group';
 
@@ -64,14 +64,7 @@ export interface ObjectRow extends ObjectMeta {
 }
 
 /** What the store keeps about a calendar object for queries (design.md summary row). */
-export interface ObjectSummary {
-  uid: string;
-  componentType: CalendarComponentType;
-  recurring: boolean;
-  firstStart: number | null;
-  lastEnd: number | null;
-  organizer: string | null;
-  attendees: string[];
+export interface ObjectSummary extends Pick<CalendarObjectInfo, 'uid' | 'componentType' | 'recurring' | 'firstStart' | 'lastEnd' | 'organizer' | 'attendees'> {
   /** The most restrictive CLASS of the object's components (RFC 5545 §3.8.1.3). */
   classification: 'PUBLIC' | 'PRIVATE' | 'CONFIDENTIAL';
   /** Instance spans and index coverage (domain/recurrence/time-index.ts); null: not indexed by time. */
