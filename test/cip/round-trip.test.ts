@@ -6,27 +6,14 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { freePort } from '../ischedule/two-servers.js';
+import { freePort, startDnsmasq } from '../ischedule/two-servers.js';
 import { startCipServer, unfold, type CipServer } from './rig.js';
 
 let foo: CipServer;
 let bar: CipServer;
 let dns: ChildProcess;
-
-function startDnsmasq(port: number, args: string[]): Promise<ChildProcess> {
-  const child = spawn('dnsmasq', ['--no-daemon', `--port=${port}`, '--listen-address=127.0.0.1', '--bind-interfaces', '--no-resolv', '--no-hosts',
-    '--conf-file=/dev/null', '--pid-file=', '--local=/example/', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let log = '';
-    child.stderr?.on('data', (c: Buffer) => {
-      log += c.toString();
-      if (/started, version/.test(log)) resolve(child);
-    });
-    child.once('exit', (code) => reject(new Error(`dnsmasq exited (${code}): ${log}`)));
-  });
-}
 
 before(async () => {
   const dnsPort = await freePort();

@@ -58,7 +58,8 @@ async function side(domain: string, users: { name: string; type?: 'room' }[], dn
   };
 }
 
-function startDnsmasq(port: number, args: string[]): Promise<ChildProcess> {
+/** A throwaway dnsmasq on loopback answering for `.example` names; resolves once it runs. */
+export function startDnsmasq(port: number, args: string[]): Promise<ChildProcess> {
   const child = spawn('dnsmasq', ['--no-daemon', `--port=${port}`, '--listen-address=127.0.0.1', '--bind-interfaces', '--no-resolv', '--no-hosts',
     '--conf-file=/dev/null', '--pid-file=', '--local=/example/', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   return new Promise((resolve, reject) => {
