@@ -2,6 +2,7 @@
  * Helpers for the calendar client's tests: profiles made through the real CLI (`node
  * bin/reefknot.js cal ...` as a child process), and Radicale on loopback as a second CalDAV server.
  */
+import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +20,13 @@ export function cal(profile: string, args: string[], stdin?: string): Promise<Cl
     });
     if (stdin !== undefined) child.stdin?.end(stdin);
   });
+}
+
+/** Runs `cal` and fails the test unless it exits 0; returns its standard output. */
+export async function ok(profile: string, args: string[]): Promise<string> {
+  const r = await cal(profile, args);
+  assert.equal(r.code, 0, `cal ${args.join(' ')}: ${r.stderr}${r.stdout}`);
+  return r.stdout;
 }
 
 export function tempDir(prefix: string): string {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestRelay } from '../helpers/smtp.js';
-import { cal, tempDir } from './helpers.js';
+import { cal, ok, tempDir } from './helpers.js';
 
 let relay: TestRelay;
 before(async () => {
@@ -17,12 +17,6 @@ before(async () => {
 after(async () => {
   await relay.down();
 });
-
-async function ok(profile: string, args: string[]): Promise<string> {
-  const r = await cal(profile, args);
-  assert.equal(r.code, 0, `cal ${args.join(' ')}: ${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
 
 function deliver(maildir: string, raw: string, name: string): void {
   mkdirSync(join(maildir, 'new'), { recursive: true });

@@ -8,7 +8,7 @@
 import { test, describe, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { cal, tempDir } from './helpers.js';
+import { cal, ok, tempDir } from './helpers.js';
 
 let s: TestServer;
 before(async () => {
@@ -23,12 +23,6 @@ async function device(user: string, extra: string[] = []): Promise<string> {
   const r = await cal(dir, ['init', '--name', user, '--address', `${user}@example.com`, '--timezone', 'Europe/Berlin', '--server', s.url, '--user', user, '--password-stdin', ...extra], `secret-${user}\n`);
   assert.equal(r.code, 0, r.stderr);
   return dir;
-}
-
-async function ok(profile: string, args: string[]): Promise<string> {
-  const r = await cal(profile, args);
-  assert.equal(r.code, 0, `cal ${args.join(' ')}: ${r.stderr}${r.stdout}`);
-  return r.stdout;
 }
 
 async function fails(profile: string, args: string[], code: number, message: RegExp): Promise<void> {

@@ -6,7 +6,7 @@
 import { test, describe, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { cal, startRadicale, tempDir, type Radicale } from './helpers.js';
+import { cal, ok, startRadicale, tempDir, type Radicale } from './helpers.js';
 
 interface Target { url: string; user: string; password: string }
 
@@ -15,12 +15,6 @@ async function device(t: Target, name: string): Promise<string> {
   const r = await cal(dir, ['init', '--name', t.user, '--address', `${t.user}@example.com`, '--timezone', 'Europe/Berlin', '--server', t.url, '--user', t.user, '--password-stdin'], `${t.password}\n`);
   assert.equal(r.code, 0, r.stderr);
   return dir;
-}
-
-async function ok(profile: string, args: string[]): Promise<string> {
-  const r = await cal(profile, args);
-  assert.equal(r.code, 0, `cal ${args.join(' ')}: ${r.stderr}${r.stdout}`);
-  return r.stdout;
 }
 
 interface Row { uid: string; title: string; start: string; location: string | null }
