@@ -3,13 +3,11 @@
  * `serve` runs (SQLite's online backup), and putting one back into an empty (or --force) data
  * folder while the server is stopped.
  */
-import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import Database from 'better-sqlite3';
+import { restoreSqliteBackup } from '../store/sqlite/sqlite-store.js';
 import { configFrom, out, withApp } from './common.js';
-
-const STORE_FILE = 'reefknot.sqlite';
 
 export function registerBackupCommands(program: Command): void {
   program
@@ -29,21 +27,8 @@ export function registerBackupCommands(program: Command): void {
     .requiredOption('--from <file>', 'the backup file')
     .option('--force', 'replace an existing store')
     .action((o: { from: string; force?: boolean }, cmd: Command) => {
-      const source = resolve(o.from);
-      if (!existsSync(source)) throw new Error(`There is no backup file ${o.from}`);
-      const check = new Database(source, { readonly: true, fileMustExist: true });
-      try {
-        const ok = check.pragma('integrity_check', { simple: true });
-        if (ok !== 'ok') throw new Error(`${o.from} is damaged: ${String(ok)}`);
-      } finally {
-        check.close();
-      }
       const data = resolve(configFrom(cmd).data);
-      const store = join(data, STORE_FILE);
-      if (existsSync(store) && !o.force) throw new Error(`${data} already has a store; stop serve and pass --force to replace it`);
-      mkdirSync(data, { recursive: true, mode: 0o700 });
-      for (const extra of ['-wal', '-shm']) rmSync(store + extra, { force: true });
-      copyFileSync(source, store);
+      restoreSqliteBackup(resolve(o.from), data, { force: o.force });
       out(`Restored ${o.from} into ${data}`);
     });
 }

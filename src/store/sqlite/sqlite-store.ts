@@ -4,11 +4,14 @@
  * so a read never sees another request's uncommitted writes.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Store, StoreTx } from '../types.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { SqliteTx } from './sqlite-tx.js';
+
+/** The store's file inside the data folder. */
+const STORE_FILE = 'reefknot.sqlite';
 
 export interface SqliteStoreOptions {
   /** Data folder; the database file is `reefknot.sqlite` inside it. */
@@ -25,7 +28,7 @@ export class SqliteStore implements Store {
 
   constructor(options: SqliteStoreOptions) {
     mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-    const file = join(options.dataDir, 'reefknot.sqlite');
+    const file = join(options.dataDir, STORE_FILE);
     this.writer = new Database(file);
     this.writer.pragma('journal_mode = WAL');
     this.writer.pragma('synchronous = NORMAL');
@@ -95,4 +98,25 @@ function migrate(db: Database.Database): void {
       db.pragma(`user_version = ${i + 1}`);
     }).immediate();
   }
+}
+
+/**
+ * Puts a backup (from Store.backup) back as the store of `dataDir`, with no server running on it.
+ * The file is checked with SQLite's integrity_check first, so a damaged copy never replaces a store.
+ */
+export function restoreSqliteBackup(source: string, dataDir: string, options: { force?: boolean } = {}): void {
+  if (!existsSync(source)) throw new Error(`There is no backup file ${source}`);
+  const check = new Database(source, { readonly: true, fileMustExist: true });
+  try {
+    const verdict = check.pragma('integrity_check', { simple: true });
+    if (verdict !== 'ok') throw new Error(`${source} is damaged: ${String(verdict)}`);
+  } finally {
+    check.close();
+  }
+  const target = join(dataDir, STORE_FILE);
+  if (existsSync(target) && !options.force) throw new Error(`${dataDir} already has a store; stop serve and pass --force to replace it`);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // A stale write-ahead log would be replayed over the restored file.
+  for (const extra of ['-wal', '-shm']) rmSync(target + extra, { force: true });
+  copyFileSync(source, target);
 }
