@@ -19,6 +19,7 @@ export function buildProgram(): Command {
   const program = new Command('reefknot')
     .description('Reefknot calendaring and scheduling server')
     .option('--data <dir>', 'data folder (default ./reefknot-data, or REEFKNOT_DATA)')
+    .option('--store <url>', 'postgres://user:password@host:port/database: use PostgreSQL instead of SQLite in the data folder (or REEFKNOT_STORE)')
     .option('--config <file>', 'JSON config file (or REEFKNOT_CONFIG)')
     .showHelpAfterError()
     .exitOverride();

@@ -1,6 +1,6 @@
 /** `reefknot serve` and `reefknot config show`. */
 import type { Command } from 'commander';
-import type { ConfigOverrides, LogLevel } from '../server/config.js';
+import { redactUrl, type ConfigOverrides, type LogLevel } from '../server/config.js';
 import { serve } from '../server/serve.js';
 import { configFrom, out } from './common.js';
 
@@ -81,6 +81,7 @@ export function registerServeCommands(program: Command): void {
     .command('show')
     .description('print the effective configuration (file, then REEFKNOT_* variables, then flags)')
     .action((_opts: unknown, cmd: Command) => {
-      out(JSON.stringify(configFrom(cmd), null, 2));
+      const config = configFrom(cmd);
+      out(JSON.stringify({ ...config, store: config.store === null ? null : redactUrl(config.store) }, null, 2));
     });
 }

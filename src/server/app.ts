@@ -1,5 +1,6 @@
 /** Builds the store, services and protocol handlers once, from the configuration (no globals). */
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { PgStore } from '../store/postgres/pg-store.js';
 import type { Store } from '../store/types.js';
 import { DEFAULT_INDEX, type ServiceContext } from '../services/context.js';
 import { ianaTimezones } from '../services/timezones.js';
@@ -49,11 +50,22 @@ export interface App {
   dav(baseUrl: string): DavProtocol;
 }
 
-export function openStore(config: ServerConfig): Store {
+function sqliteOnly(config: ServerConfig): Store {
+  if (config.store) throw new Error('A PostgreSQL store is opened asynchronously: use openApp()');
   return new SqliteStore({ dataDir: config.data });
 }
 
-export function buildApp(config: ServerConfig, store: Store = openStore(config)): App {
+/** The configured store: PostgreSQL when `store` names one, else SQLite in the data folder. */
+export async function openStore(config: ServerConfig): Promise<Store> {
+  return config.store ? PgStore.open({ url: config.store }) : new SqliteStore({ dataDir: config.data });
+}
+
+/** Opens the configured store and builds the app on it. */
+export async function openApp(config: ServerConfig): Promise<App> {
+  return buildApp(config, await openStore(config));
+}
+
+export function buildApp(config: ServerConfig, store: Store = sqliteOnly(config)): App {
   const context: ServiceContext = {
     store, now: () => Date.now(), limits: config.limits, defaultQuotaBytes: config.quotaBytes, timezones: ianaTimezones().lookup, index: DEFAULT_INDEX,
   };

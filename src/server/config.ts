@@ -9,8 +9,10 @@ import { DEFAULT_CALENDAR_LIMITS, type CalendarLimits } from '../domain/ical/lim
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface ServerConfig {
-  /** Data folder holding the SQLite store. */
+  /** Data folder holding the SQLite store (and, on either store, nothing else the server needs). */
   data: string;
+  /** postgres://user:password@host:port/db for the PostgreSQL store; null: SQLite in `data`. */
+  store: string | null;
   /** HOST:PORT to listen on. */
   listen: string;
   /** Public base URL (behind a reverse proxy); default derived from `listen`. */
@@ -48,6 +50,7 @@ export interface ServerConfig {
 
 export const DEFAULT_CONFIG: ServerConfig = {
   data: './reefknot-data',
+  store: null,
   listen: '127.0.0.1:8008',
   baseUrl: null,
   tlsCert: null,
@@ -72,6 +75,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
 /** Config keys, their environment variable and how to read a string value. */
 const KEYS: { key: keyof ServerConfig; env: string; parse: (v: string) => unknown }[] = [
   { key: 'data', env: 'REEFKNOT_DATA', parse: String },
+  { key: 'store', env: 'REEFKNOT_STORE', parse: (v) => (v === '' ? null : v) },
   { key: 'listen', env: 'REEFKNOT_LISTEN', parse: String },
   { key: 'baseUrl', env: 'REEFKNOT_BASE_URL', parse: String },
   { key: 'tlsCert', env: 'REEFKNOT_TLS_CERT', parse: String },
@@ -135,6 +139,7 @@ function merge(base: ServerConfig, over: ConfigOverrides): ServerConfig {
 }
 
 function validate(c: ServerConfig): void {
+  if (c.store !== null && !/^postgres(ql)?:\/\/[^/]/i.test(c.store)) throw new Error(`store '${redactUrl(c.store)}' must be a postgres://user:password@host:port/database URL (leave it unset for SQLite in the data folder)`);
   parseListen(c.listen);
   if (c.baseUrl !== null) {
     try {
@@ -169,4 +174,9 @@ export function publicBaseUrl(c: ServerConfig, actualPort?: number): string {
   const { host, port } = parseListen(c.listen);
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   return `${c.tlsCert ? 'https' : 'http'}://${shownHost}:${actualPort ?? port}`;
+}
+
+/** The URL with its password replaced, for logs and `config show`. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@/]*@/i, '$1***@');
 }

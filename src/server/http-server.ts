@@ -20,6 +20,7 @@ import { WebApp } from './web-app.js';
 import { IScheduleHandler } from '../protocols/ischedule/handler.js';
 import { FreeBusyUrlHandler } from '../protocols/freebusy-url/handler.js';
 import { Metrics, operations } from './metrics.js';
+import { StoreConflictError, StoreFullError, StoreUnavailableError } from '../store/types.js';
 
 const REALM = 'Basic realm="Reefknot", charset="UTF-8"';
 
@@ -99,6 +100,13 @@ export class RequestHandler {
       ({ response, user } = await this.respond(req, method, rawPath));
     } catch (e) {
       if (e instanceof BodyTooLarge) response = plain(413, `The request body is larger than the ${this.app.config.maxRequestBytes} bytes allowed`, { connection: 'close' });
+      else if (e instanceof StoreUnavailableError) {
+        this.log.warn({ method, path: rawPath, err: e.message }, 'store unavailable');
+        response = plain(503, 'The calendar store is unavailable for a moment; nothing was changed. Try again shortly.', { 'retry-after': '5' });
+      } else if (e instanceof StoreFullError) {
+        this.log.error({ method, path: rawPath, err: e.message }, 'store full');
+        response = plain(507, e.message);
+      } else if (e instanceof StoreConflictError) response = plain(409, e.message);
       else {
         this.log.error({ err: e, method, path: rawPath }, 'request failed');
         response = plain(500, 'The server hit an internal error; it has been logged.');

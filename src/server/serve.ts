@@ -4,7 +4,7 @@
  * closing the database.
  */
 import { randomPassword } from '../services/passwords.js';
-import { buildApp, type App } from './app.js';
+import { openApp, type App } from './app.js';
 import type { ServerConfig } from './config.js';
 import { startHttpServer, type RunningServer } from './http-server.js';
 import { startMailListener } from './mail-listener.js';
@@ -28,7 +28,7 @@ export async function ensureFirstUser(app: App, say: (line: string) => void): Pr
 
 export async function serve(config: ServerConfig, say: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<ServeHandle> {
   const log = createLogger(config.logLevel);
-  const app = buildApp(config);
+  const app = await openApp(config);
   await ensureFirstUser(app, say);
   const http = await startHttpServer(app, log);
   app.worker.start(config.deliveryIntervalMs);

@@ -285,6 +285,12 @@ export interface StoreTx {
   // Deliveries to recipients that are not local.
   addDelivery(d: Omit<DeliveryRow, 'id' | 'attempts' | 'lastError' | 'updatedAt'>): Promise<DeliveryRow>;
   listDeliveries(filter: { ownerId?: number; uid?: string; status?: DeliveryRow['status'] }): Promise<DeliveryRow[]>;
+  /**
+   * Takes up to `limit` pending deliveries due at `now` for this worker: their next try moves
+   * `leaseMs` ahead, so no other worker (or process) takes them while they are being sent; on
+   * PostgreSQL rows another worker is claiming are skipped (FOR UPDATE SKIP LOCKED).
+   */
+  claimDueDeliveries(now: number, limit: number, leaseMs: number): Promise<DeliveryRow[]>;
   updateDelivery(id: number, patch: Partial<Pick<DeliveryRow, 'status' | 'scheduleStatus' | 'attempts' | 'nextTry' | 'lastError' | 'route'>>, now: number): Promise<void>;
 
   addQuarantine(q: Omit<QuarantineRow, 'id'>): Promise<QuarantineRow>;
@@ -335,5 +341,38 @@ export interface Store {
   read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** A consistent copy of the whole store in `file`, taken while it keeps serving. */
   backup(file: string): Promise<void>;
+  /**
+   * Calls `listener` after a transaction that queued a delivery commits — in this process, and on
+   * PostgreSQL in every process sharing the database (LISTEN/NOTIFY) — so delivery workers wake
+   * at once instead of at their next poll. Returns a function that stops listening.
+   */
+  onDeliveryQueued(listener: () => void): () => void;
   close(): Promise<void>;
+}
+
+/**
+ * The database cannot be reached (PostgreSQL down or restarting, connections refused): the
+ * request can be tried again later, so the HTTP layer answers 503 with Retry-After.
+ */
+export class StoreUnavailableError extends Error {
+  constructor(message: string, override readonly cause?: unknown) {
+    super(message);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+/** The store has no room left (SQLITE_FULL: the disk is full). Nothing was written. */
+export class StoreFullError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreFullError';
+  }
+}
+
+/** A write lost the race with other requests too many times in a row (heavy contention): 409. */
+export class StoreConflictError extends Error {
+  constructor() {
+    super('Another request changed the same data at the same moment, again and again; try again');
+    this.name = 'StoreConflictError';
+  }
 }

@@ -21,15 +21,19 @@ export interface WorkerOptions {
   /** After this long without success a delivery fails (5.1). */
   maxAgeMs: number;
   random: () => number;
+  /** How long a claimed delivery is this worker's alone; after a crash another worker retries it then. */
+  leaseMs: number;
 }
 
 export const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
-  batch: 50, baseDelayMs: 30_000, maxDelayMs: 3_600_000, maxAgeMs: 3 * 86_400_000, random: Math.random,
+  batch: 50, baseDelayMs: 30_000, maxDelayMs: 3_600_000, maxAgeMs: 3 * 86_400_000, random: Math.random, leaseMs: 5 * 60_000,
 };
 
 export class DeliveryWorker {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
+  private again = false;
+  private unlisten: (() => void) | null = null;
 
   constructor(private readonly ctx: ServiceContext, private readonly transports: Transport[], private readonly writer: ObjectWriter, private readonly options: WorkerOptions = DEFAULT_WORKER_OPTIONS) {}
 
@@ -41,10 +45,24 @@ export class DeliveryWorker {
     return this.running;
   }
 
+  /** A wake-up while a run is under way runs once more after it, so nothing waits for the poll. */
+  private wake(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    void this.runOnce().catch(() => undefined).then(() => {
+      if (!this.again) return;
+      this.again = false;
+      this.wake();
+    });
+  }
+
   private async process(): Promise<number> {
     if (this.transports.length === 0) return 0;
     const now = this.ctx.now();
-    const due = (await this.ctx.store.read((tx) => tx.listDeliveries({ status: 'pending' }))).filter((d) => d.nextTry <= now).slice(0, this.options.batch);
+    // Claimed in a transaction of its own, so workers in other processes skip these rows.
+    const due = await this.ctx.store.write((tx) => tx.claimDueDeliveries(now, this.options.batch, this.options.leaseMs));
     for (const d of due) await this.attempt(d);
     return due.length;
   }
@@ -100,13 +118,18 @@ export class DeliveryWorker {
 
   start(intervalMs: number): void {
     if (this.timer) return;
-    this.timer = setInterval(() => void this.runOnce().catch(() => undefined), intervalMs);
+    this.timer = setInterval(() => this.wake(), intervalMs);
     this.timer.unref();
+    // Queued here or, on PostgreSQL, by any process: start at once rather than at the next poll.
+    this.unlisten = this.ctx.store.onDeliveryQueued(() => this.wake());
   }
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.unlisten?.();
+    this.unlisten = null;
+    this.again = false;
     await this.running?.catch(() => undefined);
   }
 }

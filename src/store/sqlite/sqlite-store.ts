@@ -4,11 +4,14 @@
  * so a read never sees another request's uncommitted writes.
  */
 import Database from 'better-sqlite3';
+import { EventEmitter } from 'node:events';
 import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Store, StoreTx } from '../types.js';
+import { StoreFullError } from '../types.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
-import { SqliteTx } from './sqlite-tx.js';
+import { SqlTx } from '../sql/sql-tx.js';
+import { SqliteDriver } from './sqlite-driver.js';
 
 /** The store's file inside the data folder. */
 const STORE_FILE = 'reefknot.sqlite';
@@ -21,10 +24,11 @@ export interface SqliteStoreOptions {
 export class SqliteStore implements Store {
   private readonly writer: Database.Database;
   private readonly reader: Database.Database;
-  private readonly writeTx: SqliteTx;
-  private readonly readTx: SqliteTx;
+  private readonly writeTx: SqlTx;
+  private readonly readTx: SqlTx;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private readonly events = new EventEmitter();
 
   constructor(options: SqliteStoreOptions) {
     mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
@@ -42,8 +46,8 @@ export class SqliteStore implements Store {
     }
     this.reader = new Database(file, { readonly: true });
     this.reader.pragma('busy_timeout = 5000');
-    this.writeTx = new SqliteTx(this.writer);
-    this.readTx = new SqliteTx(this.reader);
+    this.writeTx = new SqlTx(new SqliteDriver(this.writer));
+    this.readTx = new SqlTx(new SqliteDriver(this.reader));
   }
 
   write<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
@@ -52,13 +56,15 @@ export class SqliteStore implements Store {
       // IMMEDIATE takes the write lock at once, so another process (a CLI command while `serve`
       // runs) waits on busy_timeout instead of failing half-way.
       this.writer.exec('BEGIN IMMEDIATE');
+      this.writeTx.deliveriesQueued = false;
       try {
         const result = await fn(this.writeTx);
         this.writer.exec('COMMIT');
+        if (this.writeTx.deliveriesQueued) this.events.emit('delivery');
         return result;
       } catch (e) {
         if (this.writer.inTransaction) this.writer.exec('ROLLBACK');
-        throw e;
+        throw full(e) ?? e;
       }
     };
     const result = this.queue.then(run, run);
@@ -69,6 +75,11 @@ export class SqliteStore implements Store {
   async read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     if (this.closed) throw new Error('the store is closed');
     return fn(this.readTx);
+  }
+
+  onDeliveryQueued(listener: () => void): () => void {
+    this.events.on('delivery', listener);
+    return () => this.events.off('delivery', listener);
   }
 
   async backup(file: string): Promise<void> {
@@ -83,6 +94,12 @@ export class SqliteStore implements Store {
     this.reader.close();
     this.writer.close();
   }
+}
+
+/** SQLite's "database or disk is full": the transaction was rolled back, the file is intact. */
+function full(e: unknown): StoreFullError | null {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_FULL' ? new StoreFullError('The disk holding the store is full: nothing was written. Free some space and try again.') : null;
 }
 
 function migrate(db: Database.Database): void {

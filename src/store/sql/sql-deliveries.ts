@@ -1,6 +1,6 @@
 /** The deliveries table: scheduling messages for recipients that are not local (design.md). */
 import type { DeliveryRow, QuarantineRow } from '../types.js';
-import { SqliteAccessTx } from './sqlite-access.js';
+import { SqlAccessTx } from './sql-access.js';
 
 interface DeliveryRecord {
   id: number; owner_id: number; uid: string; method: string; originator: string; recipient: string; message: string; message_id: string;
@@ -15,11 +15,15 @@ const toDelivery = (r: DeliveryRecord): DeliveryRow => ({
 
 const COLUMNS: Record<string, string> = { status: 'status', scheduleStatus: 'schedule_status', attempts: 'attempts', nextTry: 'next_try', lastError: 'last_error', route: 'route' };
 
-export class SqliteDeliveryTx extends SqliteAccessTx {
+export class SqlDeliveryTx extends SqlAccessTx {
+  /** Set when this transaction queued a delivery: the store wakes delivery workers after commit. */
+  deliveriesQueued = false;
+
   async addDelivery(d: Omit<DeliveryRow, 'id' | 'attempts' | 'lastError' | 'updatedAt'>): Promise<DeliveryRow> {
-    const r = this.run(`INSERT INTO deliveries (owner_id, uid, method, originator, recipient, message, message_id, route, status, schedule_status, next_try, created_at, updated_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.ownerId, d.uid, d.method, d.originator, d.recipient, d.message, d.messageId, d.route, d.status, d.scheduleStatus, d.nextTry, d.createdAt, d.createdAt);
-    return toDelivery(this.get<DeliveryRecord>('SELECT * FROM deliveries WHERE id = ?', r.lastInsertRowid) as DeliveryRecord);
+    this.deliveriesQueued = true;
+    const r = await this.get<DeliveryRecord>(`INSERT INTO deliveries (owner_id, uid, method, originator, recipient, message, message_id, route, status, schedule_status, next_try, created_at, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`, d.ownerId, d.uid, d.method, d.originator, d.recipient, d.message, d.messageId, d.route, d.status, d.scheduleStatus, d.nextTry, d.createdAt, d.createdAt);
+    return toDelivery(r as DeliveryRecord);
   }
 
   async listDeliveries(filter: { ownerId?: number; uid?: string; status?: DeliveryRow['status'] }): Promise<DeliveryRow[]> {
@@ -29,7 +33,15 @@ export class SqliteDeliveryTx extends SqliteAccessTx {
     if (filter.uid !== undefined) { where.push('uid = ?'); params.push(filter.uid); }
     if (filter.status !== undefined) { where.push('status = ?'); params.push(filter.status); }
     const sql = `SELECT * FROM deliveries${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id`;
-    return this.all<DeliveryRecord>(sql, ...params).map(toDelivery);
+    return (await this.all<DeliveryRecord>(sql, ...params)).map(toDelivery);
+  }
+
+  async claimDueDeliveries(now: number, limit: number, leaseMs: number): Promise<DeliveryRow[]> {
+    // SQLite has one writer at a time, so its claim needs no row locks.
+    const lock = this.db.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
+    const rows = await this.all<DeliveryRecord>(`SELECT * FROM deliveries WHERE status = 'pending' AND next_try <= ? ORDER BY next_try, id LIMIT ?${lock}`, now, limit);
+    for (const r of rows) await this.run('UPDATE deliveries SET next_try = ? WHERE id = ?', now + leaseMs, r.id);
+    return rows.map(toDelivery);
   }
 
   async updateDelivery(id: number, patch: Partial<Pick<DeliveryRow, 'status' | 'scheduleStatus' | 'attempts' | 'nextTry' | 'lastError' | 'route'>>, now: number): Promise<void> {
@@ -41,29 +53,30 @@ export class SqliteDeliveryTx extends SqliteAccessTx {
       sets.push(`${column} = ?`);
       params.push(v);
     }
-    this.run(`UPDATE deliveries SET ${[...sets, 'updated_at = ?'].join(', ')} WHERE id = ?`, ...params, now, id);
+    if (patch.status === 'pending') this.deliveriesQueued = true;
+    await this.run(`UPDATE deliveries SET ${[...sets, 'updated_at = ?'].join(', ')} WHERE id = ?`, ...params, now, id);
   }
 
   async addQuarantine(q: Omit<QuarantineRow, 'id'>): Promise<QuarantineRow> {
-    const r = this.run('INSERT INTO quarantine (received_at, sender, recipients, reason, raw) VALUES (?, ?, ?, ?, ?)', q.receivedAt, q.sender, JSON.stringify(q.recipients), q.reason, q.raw);
-    return { ...q, id: Number(r.lastInsertRowid) };
+    const r = await this.get<{ id: number }>('INSERT INTO quarantine (received_at, sender, recipients, reason, raw) VALUES (?, ?, ?, ?, ?) RETURNING id', q.receivedAt, q.sender, JSON.stringify(q.recipients), q.reason, q.raw);
+    return { ...q, id: Number(r?.id) };
   }
 
   async listQuarantine(): Promise<QuarantineRow[]> {
-    return this.all<QuarantineRecord>('SELECT * FROM quarantine ORDER BY id').map(toQuarantine);
+    return (await this.all<QuarantineRecord>('SELECT * FROM quarantine ORDER BY id')).map(toQuarantine);
   }
 
   async getQuarantine(id: number): Promise<QuarantineRow | null> {
-    const r = this.get<QuarantineRecord>('SELECT * FROM quarantine WHERE id = ?', id);
+    const r = await this.get<QuarantineRecord>('SELECT * FROM quarantine WHERE id = ?', id);
     return r ? toQuarantine(r) : null;
   }
 
   async deleteQuarantine(id: number): Promise<boolean> {
-    return this.run('DELETE FROM quarantine WHERE id = ?', id).changes > 0;
+    return (await this.run('DELETE FROM quarantine WHERE id = ?', id)).changes > 0;
   }
 
   async markMessageSeen(messageId: string, now: number): Promise<boolean> {
-    return this.run('INSERT INTO seen_messages (message_id, received_at) VALUES (?, ?) ON CONFLICT DO NOTHING', messageId, now).changes > 0;
+    return (await this.run('INSERT INTO seen_messages (message_id, received_at) VALUES (?, ?) ON CONFLICT DO NOTHING', messageId, now)).changes > 0;
   }
 }
 

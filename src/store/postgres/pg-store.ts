@@ -1,0 +1,238 @@
+/**
+ * PostgreSQL backend of the store (pg). Several `reefknot serve` processes may share one database
+ * and nothing else (docs/deploying.md):
+ *
+ * - every write runs in one REPEATABLE READ transaction. Two requests changing the same row (the
+ *   same object, or the same collection's revision, which every object write bumps) cannot both
+ *   commit: the loser gets a serialization failure and its whole request function runs again on a
+ *   fresh snapshot, where its preconditions (If-Match, If-None-Match, UID conflicts) are checked
+ *   against the winner's result — a 412, never a lost update;
+ * - reads run in a REPEATABLE READ, READ ONLY transaction: one snapshot per request;
+ * - a transaction that queued a delivery sends NOTIFY, and every process LISTENs, so the delivery
+ *   worker that is free picks the message up at once; claims use FOR UPDATE SKIP LOCKED;
+ * - a database that cannot be reached makes requests fail with StoreUnavailableError (503), and
+ *   the pool reconnects by itself when it is back.
+ */
+import { spawn } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import pg from 'pg';
+import type { Store, StoreTx } from '../types.js';
+import { StoreConflictError, StoreUnavailableError } from '../types.js';
+import { SqlTx } from '../sql/sql-tx.js';
+import { PgDriver } from './pg-driver.js';
+import { PG_MIGRATIONS } from './pg-migrations.js';
+
+const WAKE_CHANNEL = 'reefknot_deliveries';
+/** Arbitrary, fixed: the advisory lock key that serialises migrations across processes. */
+const MIGRATION_LOCK = 7_346_221_905;
+/** A request that loses this many races in a row gets a 409 rather than waiting longer. */
+const MAX_ATTEMPTS = 10;
+
+/** Whole-request conflicts: the transaction is rolled back and the request function runs again. */
+const RETRY_CODES = new Set(['40001', '40P01', '23505']);
+const UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '53300', '53400', '3D000', '28P01', '28000']);
+const UNAVAILABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN']);
+
+export interface PgStoreOptions {
+  /** postgres://user:password@host:port/database */
+  url: string;
+  /** Connections this process keeps at most (default 10). */
+  poolSize?: number;
+}
+
+function pgCode(e: unknown): string | undefined {
+  return typeof e === 'object' && e !== null && 'code' in e && typeof (e as { code: unknown }).code === 'string' ? (e as { code: string }).code : undefined;
+}
+
+/** Whether an error means "the database is not there right now", as opposed to a bad statement. */
+export function isUnavailable(e: unknown): boolean {
+  const code = pgCode(e);
+  if (code && (code.startsWith('08') || UNAVAILABLE_CODES.has(code) || UNAVAILABLE_ERRNOS.has(code))) return true;
+  const message = e instanceof Error ? e.message : '';
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|terminating connection/i.test(message);
+}
+
+function unavailable(e: unknown): StoreUnavailableError {
+  return new StoreUnavailableError(`The database cannot be reached: ${e instanceof Error ? e.message : String(e)}`, e);
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export class PgStore implements Store {
+  private readonly pool: pg.Pool;
+  private readonly events = new EventEmitter();
+  private listener: pg.Client | null = null;
+  private closed = false;
+
+  private constructor(private readonly options: PgStoreOptions) {
+    // BIGINT columns hold milliseconds and sizes, all well inside 2^53: read them as numbers.
+    const types = {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === pg.types.builtins.INT8 || oid === pg.types.builtins.NUMERIC ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    };
+    this.pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10, connectionTimeoutMillis: 5_000, types });
+    // An idle connection dies when PostgreSQL restarts; the pool drops it and opens a new one later.
+    this.pool.on('error', () => undefined);
+    this.events.setMaxListeners(0);
+  }
+
+  /** Connects, migrates (once across processes) and starts listening for delivery wake-ups. */
+  static async open(options: PgStoreOptions): Promise<PgStore> {
+    const store = new PgStore(options);
+    try {
+      await store.migrate();
+    } catch (e) {
+      await store.pool.end().catch(() => undefined);
+      throw isUnavailable(e) ? unavailable(e) : e;
+    }
+    void store.listen();
+    return store;
+  }
+
+  private async migrate(): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+      await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+        version INTEGER PRIMARY KEY, oldest_reader INTEGER NOT NULL, applied_at BIGINT NOT NULL)`);
+      const r = await client.query<{ version: number; oldest_reader: number }>('SELECT version, oldest_reader FROM schema_migrations ORDER BY version');
+      const applied = new Set(r.rows.map((x) => x.version));
+      const needs = Math.max(0, ...r.rows.map((x) => x.oldest_reader));
+      if (needs > PG_MIGRATIONS.length) {
+        throw new Error(`This database's schema needs Reefknot code that knows migration ${needs}; this version knows up to ${PG_MIGRATIONS.length}: run the newer version`);
+      }
+      for (const [i, m] of PG_MIGRATIONS.entries()) {
+        const version = i + 1;
+        if (applied.has(version)) continue;
+        await client.query('BEGIN');
+        try {
+          await client.query(m.sql);
+          await client.query('INSERT INTO schema_migrations (version, oldest_reader, applied_at) VALUES ($1, $2, $3)', [version, m.oldestReader, Date.now()]);
+          await client.query('COMMIT');
+        } catch (e) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          throw e;
+        }
+      }
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+      client.release();
+    }
+  }
+
+  /** One connection LISTENs for wake-ups; it reconnects after PostgreSQL restarts. */
+  private async listen(): Promise<void> {
+    let delay = 250;
+    while (!this.closed) {
+      const client = new pg.Client({ connectionString: this.options.url, connectionTimeoutMillis: 5_000 });
+      try {
+        const ended = new Promise<void>((resolve) => {
+          client.on('error', () => resolve());
+          client.on('end', () => resolve());
+        });
+        await client.connect();
+        client.on('notification', () => this.events.emit('delivery'));
+        await client.query(`LISTEN ${WAKE_CHANNEL}`);
+        this.listener = client;
+        delay = 250;
+        // Messages queued while we were away are found by the workers' regular poll.
+        await ended;
+      } catch {
+        // PostgreSQL is down: try again below.
+      }
+      this.listener = null;
+      await client.end().catch(() => undefined);
+      if (this.closed) return;
+      await sleep(delay);
+      delay = Math.min(delay * 2, 5_000);
+    }
+  }
+
+  private async connect(): Promise<pg.PoolClient> {
+    if (this.closed) throw new Error('the store is closed');
+    try {
+      return await this.pool.connect();
+    } catch (e) {
+      throw unavailable(e);
+    }
+  }
+
+  private async transaction<T>(begin: string, fn: (tx: SqlTx) => Promise<T>, writes: boolean): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.connect();
+      let broken = false;
+      try {
+        await client.query(begin);
+        const tx = new SqlTx(new PgDriver(client));
+        const result = await fn(tx);
+        if (writes && tx.deliveriesQueued) await client.query(`NOTIFY ${WAKE_CHANNEL}`);
+        await client.query('COMMIT');
+        return result;
+      } catch (e) {
+        if (isUnavailable(e)) {
+          broken = true;
+          throw unavailable(e);
+        }
+        await client.query('ROLLBACK').catch(() => { broken = true; });
+        const code = pgCode(e);
+        if (!code || !RETRY_CODES.has(code)) throw e;
+        if (attempt >= MAX_ATTEMPTS) throw new StoreConflictError();
+        // Let the winner finish before trying again; the jitter keeps losers from colliding again.
+        await sleep(Math.random() * 5 * attempt);
+      } finally {
+        client.release(broken);
+      }
+    }
+  }
+
+  write<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    return this.transaction('BEGIN ISOLATION LEVEL REPEATABLE READ', fn, true);
+  }
+
+  read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    return this.transaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', fn, false);
+  }
+
+  onDeliveryQueued(listener: () => void): () => void {
+    this.events.on('delivery', listener);
+    return () => this.events.off('delivery', listener);
+  }
+
+  /** A consistent dump with pg_dump (custom format, for pg_restore) taken while serving goes on. */
+  async backup(file: string): Promise<void> {
+    await runTool('pg_dump', ['--format=custom', '--no-owner', '--file', file, '--dbname', this.options.url]);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.listener?.end().catch(() => undefined);
+    await this.pool.end();
+  }
+}
+
+/**
+ * Puts a pg_dump backup back into the database at `url` (pg_restore, one transaction). The
+ * database must be empty unless `force`, which drops what is there first.
+ */
+export async function restorePgBackup(file: string, url: string, options: { force?: boolean } = {}): Promise<void> {
+  const probe = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  await probe.connect().catch((e: unknown) => { throw unavailable(e); });
+  try {
+    const r = await probe.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name = 'users'`);
+    if ((r.rows[0] as { n: number }).n > 0 && !options.force) throw new Error('That database already has a Reefknot store; stop every serve process on it and pass --force to replace it');
+  } finally {
+    await probe.end();
+  }
+  await runTool('pg_restore', ['--clean', '--if-exists', '--no-owner', '--single-transaction', '--exit-on-error', '--dbname', url, file]);
+}
+
+function runTool(command: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.on('error', (e) => reject(new Error(`${command} could not be run (install PostgreSQL's client programs): ${e.message}`)));
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${command} failed: ${stderr.trim() || `exit ${code}`}`))));
+  });
+}
