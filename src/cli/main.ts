@@ -14,6 +14,7 @@ import { registerBackupCommands } from './backup-commands.js';
 import { registerCalCommands } from './cal-commands.js';
 import { registerIScheduleCommands } from './ischedule-commands.js';
 import { registerCipCommands } from './cip-commands.js';
+import { registerMigrateCommands } from './migrate-commands.js';
 
 export function buildProgram(): Command {
   const program = new Command('reefknot')
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerCalCommands(program);
   registerIScheduleCommands(program);
   registerCipCommands(program);
+  registerMigrateCommands(program);
   return program;
 }
 

@@ -5,7 +5,7 @@
  */
 import { randomPassword } from '../services/passwords.js';
 import { openApp, type App } from './app.js';
-import type { ServerConfig } from './config.js';
+import { redactUrl, type ServerConfig } from './config.js';
 import { startHttpServer, type RunningServer } from './http-server.js';
 import { startMailListener } from './mail-listener.js';
 import { startCip } from './cip-wiring.js';
@@ -21,7 +21,13 @@ export interface ServeHandle {
 export async function ensureFirstUser(app: App, say: (line: string) => void): Promise<void> {
   if ((await app.users.count()) > 0) return;
   const password = randomPassword();
-  await app.users.create(app.config.firstUser, { addresses: [], password });
+  try {
+    await app.users.create(app.config.firstUser, { addresses: [], password });
+  } catch (e) {
+    // Several processes started together on one new PostgreSQL store: another one created it.
+    if ((await app.users.count()) > 0) return;
+    throw e;
+  }
   say(`Created the first user '${app.config.firstUser}' with password: ${password}`);
   say('This password is shown once. Change it with: reefknot user passwd ' + app.config.firstUser);
 }
@@ -37,8 +43,9 @@ export async function serve(config: ServerConfig, say: (line: string) => void = 
     : null;
   if (mail && config.mailListen) say(`Calendar mail (${config.mailProtocol.toUpperCase()}) is accepted on ${config.mailListen.replace(/:\d+$/, '')}:${mail.port}`);
   const cip = await startCip(app, log, say);
-  log.info({ url: http.url, data: config.data }, 'listening');
-  say(`Reefknot is listening on ${http.url}/ (data in ${config.data})`);
+  const where = config.store ? `store ${redactUrl(config.store)}` : `data in ${config.data}`;
+  log.info({ url: http.url, store: config.store ? redactUrl(config.store) : config.data }, 'listening');
+  say(`Reefknot is listening on ${http.url}/ (${where})`);
   say(`Point a CalDAV client at ${http.url}/ and sign in as a user; calendars live under ${http.url}/calendars/NAME/`);
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> => {

@@ -73,7 +73,7 @@ export class WebApp {
   private readonly distDir: string;
 
   constructor(private readonly app: App, private readonly opts: WebAppOptions) {
-    this.sessions = new SessionStore(() => app.context.now());
+    this.sessions = new SessionStore(app.store, () => app.context.now());
     this.distDir = opts.distDir ?? DEFAULT_WEB_DIST;
   }
 
@@ -123,11 +123,11 @@ export class WebApp {
 
   private async sessionOf(req: IncomingMessage): Promise<{ session: WebSession; user: UserRow } | null> {
     const id = readCookie(req.headers.cookie, SESSION_COOKIE);
-    const session = id === undefined ? null : this.sessions.use(id);
+    const session = id === undefined ? null : await this.sessions.use(id);
     if (!session) return null;
     const user = await this.app.store.read((tx) => tx.getUserByName(session.userName));
     if (!user || user.disabled || user.id !== session.userId || user.credentialVersion !== session.credentialVersion) {
-      this.sessions.drop(session.id);
+      await this.sessions.drop(session.id);
       return null;
     }
     return { session, user };
@@ -146,7 +146,7 @@ export class WebApp {
       if (form) return { response: { status: 303, headers: { ...BASE_HEADERS, location: `${this.opts.prefix}/?signin=failed` } } };
       return { response: json(401, { error: 'The user name or password is wrong.' }) };
     }
-    const session = this.sessions.create(account.id, account.name, account.credentialVersion);
+    const session = await this.sessions.create(account.id, account.name, account.credentialVersion);
     const cookie = this.cookie(session.id, Math.floor(12 * 3600));
     if (form) return { response: { status: 303, headers: { ...BASE_HEADERS, location: `${this.opts.prefix}/`, 'set-cookie': cookie } }, user: account.name };
     return { response: json(200, await this.describe(session, account), { 'set-cookie': cookie }), user: account.name };
@@ -184,7 +184,7 @@ export class WebApp {
     const clear = { 'set-cookie': this.cookie('', 0) };
     if (!found) return { response: json(200, { signedIn: false }, clear) };
     if (!this.csrfOk(req, found.session)) return { response: json(403, { error: 'Signing out needs the X-CSRF-Token header.' }) };
-    const ended = everywhere ? this.sessions.dropUser(found.user.id) : (this.sessions.drop(found.session.id), 1);
+    const ended = everywhere ? await this.sessions.dropUser(found.user.id) : (await this.sessions.drop(found.session.id), 1);
     return { response: json(200, { signedIn: false, ended }, clear), user: found.user.name };
   }
 

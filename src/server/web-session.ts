@@ -3,11 +3,13 @@
  * the server is reached over TLS), with an idle expiry and an absolute one, and a CSRF token per
  * session that the browser sends back in `X-CSRF-Token` on every state-changing request.
  *
- * Sessions are kept in memory: they end when the server restarts (people sign in again), and with
- * several `reefknot serve` processes behind a load balancer the balancer must keep a browser on
- * one process. Sign-out drops one session; "sign out everywhere" drops every session of the user.
+ * Sessions live in the store (only a SHA-256 of the id is kept there, so a copy of the database
+ * holds no usable cookie): they survive a restart, and every `reefknot serve` process sharing a
+ * PostgreSQL store knows them, so a load balancer needs no sticky sessions. Sign-out drops one
+ * session; "sign out everywhere" drops every session of the user.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Store, WebSessionRow } from '../store/types.js';
 
 export const SESSION_COOKIE = 'reefknot_session';
 
@@ -42,59 +44,52 @@ export function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** A session's last-seen time is written at most this often (a write per request would be waste). */
+const TOUCH_EVERY_MS = 60_000;
+
+const hashId = (id: string): string => createHash('sha256').update(id).digest('base64url');
+
 export class SessionStore {
-  private readonly sessions = new Map<string, WebSession>();
+  constructor(private readonly store: Store, private readonly now: () => number, private readonly limits: SessionLimits = DEFAULT_SESSION_LIMITS) {}
 
-  constructor(private readonly now: () => number, private readonly limits: SessionLimits = DEFAULT_SESSION_LIMITS) {}
-
-  create(userId: number, userName: string, credentialVersion = 0): WebSession {
-    this.sweep();
+  async create(userId: number, userName: string, credentialVersion = 0): Promise<WebSession> {
     const t = this.now();
     const session: WebSession = { id: randomToken(), userId, userName, credentialVersion, csrfToken: randomToken(), createdAt: t, lastSeenAt: t };
-    const mine = [...this.sessions.values()].filter((s) => s.userId === userId).sort((a, b) => a.createdAt - b.createdAt);
-    for (const old of mine.slice(0, Math.max(0, mine.length - this.limits.perUser + 1))) this.sessions.delete(old.id);
-    this.sessions.set(session.id, session);
+    await this.store.write(async (tx) => {
+      await tx.deleteExpiredWebSessions(t - this.limits.idleMs, t - this.limits.absoluteMs);
+      const mine = await tx.listUserWebSessions(userId);
+      for (const old of mine.slice(0, Math.max(0, mine.length - this.limits.perUser + 1))) await tx.deleteWebSession(old.idHash);
+      await tx.addWebSession({ idHash: hashId(session.id), userId, userName, credentialVersion, csrfToken: session.csrfToken, createdAt: t, lastSeenAt: t });
+    });
     return session;
   }
 
   /** The live session with this id (its idle clock restarted), or null when unknown or expired. */
-  use(id: string): WebSession | null {
-    const s = this.sessions.get(id);
-    if (!s) return null;
+  async use(id: string): Promise<WebSession | null> {
+    const idHash = hashId(id);
+    const row = await this.store.read((tx) => tx.getWebSession(idHash));
+    if (!row) return null;
     const t = this.now();
-    if (t - s.lastSeenAt > this.limits.idleMs || t - s.createdAt > this.limits.absoluteMs) {
-      this.sessions.delete(id);
+    if (this.expired(row, t)) {
+      await this.store.write((tx) => tx.deleteWebSession(idHash));
       return null;
     }
-    s.lastSeenAt = t;
-    return s;
+    // The idle clock has a granularity of TOUCH_EVERY_MS, well below any sensible idle limit.
+    if (t - row.lastSeenAt >= Math.min(TOUCH_EVERY_MS, this.limits.idleMs / 4)) await this.store.write((tx) => tx.touchWebSession(idHash, t));
+    return { id, userId: row.userId, userName: row.userName, credentialVersion: row.credentialVersion, csrfToken: row.csrfToken, createdAt: row.createdAt, lastSeenAt: t };
   }
 
-  drop(id: string): void {
-    this.sessions.delete(id);
+  async drop(id: string): Promise<void> {
+    await this.store.write((tx) => tx.deleteWebSession(hashId(id)));
   }
 
   /** Sign out everywhere: every session of the user ends. Returns how many ended. */
-  dropUser(userId: number): number {
-    let n = 0;
-    for (const [id, s] of this.sessions) {
-      if (s.userId === userId) {
-        this.sessions.delete(id);
-        n++;
-      }
-    }
-    return n;
+  dropUser(userId: number): Promise<number> {
+    return this.store.write((tx) => tx.deleteUserWebSessions(userId));
   }
 
-  get size(): number {
-    return this.sessions.size;
-  }
-
-  private sweep(): void {
-    const t = this.now();
-    for (const [id, s] of this.sessions) {
-      if (t - s.lastSeenAt > this.limits.idleMs || t - s.createdAt > this.limits.absoluteMs) this.sessions.delete(id);
-    }
+  private expired(s: WebSessionRow, t: number): boolean {
+    return t - s.lastSeenAt > this.limits.idleMs || t - s.createdAt > this.limits.absoluteMs;
   }
 }
 

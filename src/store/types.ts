@@ -210,6 +210,17 @@ export interface CipRedirectRow {
 }
 // ---- end CIP ----
 
+/** A web calendar session (server/web-session.ts); the id itself is never stored, only its hash. */
+export interface WebSessionRow {
+  idHash: string;
+  userId: number;
+  userName: string;
+  credentialVersion: number;
+  csrfToken: string;
+  createdAt: number;
+  lastSeenAt: number;
+}
+
 export interface StoreTx {
   // Users and their calendar user addresses (mailto:, lower-cased, unique server-wide).
   createUser(u: { name: string; passwordHash: string; type: UserType; quotaBytes: number | null; now: number }): Promise<UserRow>;
@@ -329,6 +340,18 @@ export interface StoreTx {
   revokeFreeBusyTokens(userId: number): Promise<number>;
   setFreeBusyUpload(userId: number, body: string, now: number): Promise<void>;
   getFreeBusyUpload(userId: number): Promise<string | null>;
+
+  // Web calendar sessions (sql-sessions.ts).
+  addWebSession(s: WebSessionRow): Promise<void>;
+  getWebSession(idHash: string): Promise<WebSessionRow | null>;
+  touchWebSession(idHash: string, lastSeenAt: number): Promise<void>;
+  deleteWebSession(idHash: string): Promise<boolean>;
+  /** Ends every session of the user; returns how many. */
+  deleteUserWebSessions(userId: number): Promise<number>;
+  /** The user's sessions, oldest first. */
+  listUserWebSessions(userId: number): Promise<WebSessionRow[]>;
+  /** Ends sessions idle since before `idleBefore` or created before `createdBefore`. */
+  deleteExpiredWebSessions(idleBefore: number, createdBefore: number): Promise<number>;
 
   // Change log (RFC 6578 sync).
   changesSince(collectionId: number, revision: number): Promise<ChangeRow[]>;

@@ -1,13 +1,13 @@
 /** The documented CLI, run as a real process on a fresh data folder. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { BIN, startServe, stopServe } from '../helpers/serve-process.js';
 import { promisify } from 'node:util';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const BIN = join(process.cwd(), 'bin', 'reefknot.js');
 
 function cli(data: string, args: string[], input?: string, env: NodeJS.ProcessEnv = {}): { code: number; out: string; err: string } {
   const r = spawnSync(process.execPath, [BIN, ...args, '--data', data], { input, encoding: "utf8", env: { ...process.env, ...env }, timeout: 90_000 });
@@ -15,26 +15,6 @@ function cli(data: string, args: string[], input?: string, env: NodeJS.ProcessEn
 }
 
 const fresh = (): string => mkdtempSync(join(tmpdir(), 'reefknot-cli-'));
-
-/** `reefknot serve` on a free loopback port, with its output collected; resolves once it listens. */
-async function startServe(data: string, args: string[]): Promise<{ child: ChildProcess; url: string; out: () => string; err: () => string }> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--data', data, '--listen', '127.0.0.1:0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (err += c.toString()));
-  const deadline = Date.now() + 15_000;
-  while (!/listening on (\S+)\//.test(err) && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  const url = /listening on (\S+)\//.exec(err)?.[1] ?? '';
-  return { child, url, out: () => out, err: () => err };
-}
-
-async function stopServe(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
 
 test('user add, list, email add/remove, passwd, disable, enable, delete', () => {
   const data = fresh();

@@ -3,6 +3,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { readCookie, SessionStore } from '../../src/server/web-session.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 let s: TestServer;
 before(async () => { s = await startTestServer({ users: ['alice', 'bob'] }); });
@@ -73,24 +77,40 @@ test('a password change ends the sessions of the user', async () => {
   assert.equal((await fetch(`${s.url}/calendars/bob/`, { method: 'PROPFIND', headers: { cookie: a.cookie, depth: '0' } })).status, 401);
 });
 
-test('sessions expire when idle and at the absolute limit', () => {
+test('sessions expire when idle and at the absolute limit; the store keeps only a hash of the id', async () => {
   let now = 0;
-  const store = new SessionStore(() => now, { idleMs: 1000, absoluteMs: 5000, perUser: 2 });
-  const a = store.create(1, 'alice');
-  now = 900;
-  assert.ok(store.use(a.id));
-  now = 1800;
-  assert.ok(store.use(a.id), 'the idle clock restarted at 900');
-  now = 2900;
-  assert.equal(store.use(a.id), null, 'idle');
-  const b = store.create(1, 'alice');
-  for (now = 3000; now <= 7900; now += 900) assert.ok(store.use(b.id));
-  now = 8100;
-  assert.equal(store.use(b.id), null, 'absolute');
-  const c1 = store.create(2, 'bob');
-  store.create(2, 'bob');
-  store.create(2, 'bob');
-  assert.equal(store.use(c1.id), null, 'the oldest of more than perUser goes');
+  const dataDir = mkdtempSync(join(tmpdir(), 'reefknot-sessions-'));
+  const db = new SqliteStore({ dataDir });
+  try {
+    await db.write(async (tx) => {
+      for (const name of ['alice', 'bob']) await tx.createUser({ name, passwordHash: 'h', type: 'individual', quotaBytes: null, now: 0 });
+    });
+    const store = new SessionStore(db, () => now, { idleMs: 1000, absoluteMs: 5000, perUser: 2 });
+    const a = await store.create(1, 'alice');
+    assert.equal(await db.read((tx) => tx.getWebSession(a.id)), null, 'the raw id is not a key in the store');
+    now = 900;
+    assert.ok(await store.use(a.id));
+    now = 1800;
+    assert.ok(await store.use(a.id), 'the idle clock restarted at 900');
+    now = 2900;
+    assert.equal(await store.use(a.id), null, 'idle');
+    const b = await store.create(1, 'alice');
+    for (now = 3000; now <= 7900; now += 900) assert.ok(await store.use(b.id));
+    now = 8100;
+    assert.equal(await store.use(b.id), null, 'absolute');
+    const c1 = await store.create(2, 'bob');
+    await store.create(2, 'bob');
+    await store.create(2, 'bob');
+    assert.equal(await store.use(c1.id), null, 'the oldest of more than perUser goes');
+    // Another SessionStore on the same store (another server process) knows the session.
+    const c3 = await store.create(2, 'bob');
+    assert.equal((await new SessionStore(db, () => now, { idleMs: 1000, absoluteMs: 5000, perUser: 2 }).use(c3.id))?.userName, 'bob');
+    assert.equal(await store.dropUser(2), 2);
+    assert.equal(await store.use(c3.id), null);
+  } finally {
+    await db.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });
 
 test('pages carry a strict CSP; hashed assets are immutable; CalDAV root still answers PROPFIND with Basic', async () => {

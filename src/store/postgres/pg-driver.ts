@@ -3,7 +3,7 @@
  * placeholders; each statement is turned into `$1 … $n` once and sent as a named prepared
  * statement, which pg prepares once per connection.
  */
-import type { PoolClient } from 'pg';
+import pg, { type PoolClient } from 'pg';
 import type { SqlDriver } from '../sql/sql-base.js';
 
 interface Prepared { name: string; text: string }
@@ -39,3 +39,9 @@ export class PgDriver implements SqlDriver {
     return { changes: r.rowCount ?? 0 };
   }
 }
+
+/** BIGINT columns hold milliseconds and sizes, all well inside 2^53: read them (and sums) as numbers. */
+export const PG_TYPES = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === pg.types.builtins.INT8 || oid === pg.types.builtins.NUMERIC ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};

@@ -212,4 +212,20 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   );
   `,
   },
+  // 2: web calendar sessions (SQLite migration 11), shared by every server process.
+  {
+    oldestReader: 1,
+    sql: `
+  CREATE TABLE web_sessions (
+    id_hash TEXT PRIMARY KEY,
+    user_id BIGINT NOT NULL REFERENCES users(id) ${FK},
+    user_name TEXT NOT NULL,
+    credential_version BIGINT NOT NULL,
+    csrf_token TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    last_seen_at BIGINT NOT NULL
+  );
+  CREATE INDEX web_sessions_user ON web_sessions(user_id, created_at);
+  `,
+  },
 ];

@@ -19,7 +19,7 @@ import pg from 'pg';
 import type { Store, StoreTx } from '../types.js';
 import { StoreConflictError, StoreUnavailableError } from '../types.js';
 import { SqlTx } from '../sql/sql-tx.js';
-import { PgDriver } from './pg-driver.js';
+import { PG_TYPES, PgDriver } from './pg-driver.js';
 import { PG_MIGRATIONS } from './pg-migrations.js';
 
 const WAKE_CHANNEL = 'reefknot_deliveries';
@@ -65,12 +65,7 @@ export class PgStore implements Store {
   private closed = false;
 
   private constructor(private readonly options: PgStoreOptions) {
-    // BIGINT columns hold milliseconds and sizes, all well inside 2^53: read them as numbers.
-    const types = {
-      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === pg.types.builtins.INT8 || oid === pg.types.builtins.NUMERIC ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
-    };
-    this.pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10, connectionTimeoutMillis: 5_000, types });
+    this.pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10, connectionTimeoutMillis: 5_000, types: PG_TYPES });
     // An idle connection dies when PostgreSQL restarts; the pool drops it and opens a new one later.
     this.pool.on('error', () => undefined);
     this.events.setMaxListeners(0);

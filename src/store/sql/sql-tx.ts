@@ -1,5 +1,5 @@
 /** StoreTx over one better-sqlite3 connection: prepared statements, rows mapped to store types. */
-import { SqlCipTx } from './sql-cip.js';
+import { SqlSessionTx } from './sql-sessions.js';
 import type { CalendarComponentType } from '../../domain/ical/analyse.js';
 import { NO_LIMIT } from '../../domain/recurrence/time-index.js';
 import type {
@@ -39,7 +39,7 @@ const toMeta = (r: ObjectRecord): ObjectMeta => ({
   uid: r.uid, componentType: r.component, createdAt: r.created_at, modifiedAt: r.modified_at,
 });
 
-export class SqlTx extends SqlCipTx implements StoreTx {
+export class SqlTx extends SqlSessionTx implements StoreTx {
   // Users ------------------------------------------------------------------------------------
   async createUser(u: { name: string; passwordHash: string; type: UserType; quotaBytes: number | null; now: number }): Promise<UserRow> {
     const r = await this.get<UserRecord>('INSERT INTO users (name, password_hash, type, quota_bytes, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *',
