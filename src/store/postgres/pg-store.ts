@@ -26,7 +26,11 @@ const WAKE_CHANNEL = 'reefknot_deliveries';
 /** Arbitrary, fixed: the advisory lock key that serialises migrations across processes. */
 const MIGRATION_LOCK = 7_346_221_905;
 /** A request that loses this many races in a row gets a 409 rather than waiting longer. */
-const MAX_ATTEMPTS = 10;
+const MAX_ATTEMPTS = 30;
+/** A unique key that is still taken after this many fresh snapshots is a real duplicate, not a race. */
+const MAX_UNIQUE_RETRIES = 3;
+/** Advisory lock class for "writers retrying on this collection" (the object id is the collection id). */
+const RETRY_LOCK_CLASS = 7_346;
 
 /** Whole-request conflicts: the transaction is rolled back and the request function runs again. */
 const RETRY_CODES = new Set(['40001', '40P01', '23505']);
@@ -120,15 +124,20 @@ export class PgStore implements Store {
     let delay = 250;
     while (!this.closed) {
       const client = new pg.Client({ connectionString: this.options.url, connectionTimeoutMillis: 5_000 });
+      // Set before connecting, so close() can end a connection still being made.
+      this.listener = client;
       try {
         const ended = new Promise<void>((resolve) => {
           client.on('error', () => resolve());
           client.on('end', () => resolve());
         });
         await client.connect();
+        if (this.closed) {
+          await client.end().catch(() => undefined);
+          return;
+        }
         client.on('notification', () => this.events.emit('delivery'));
         await client.query(`LISTEN ${WAKE_CHANNEL}`);
-        this.listener = client;
         delay = 250;
         // Messages queued while we were away are found by the workers' regular poll.
         await ended;
@@ -153,12 +162,23 @@ export class PgStore implements Store {
   }
 
   private async transaction<T>(begin: string, fn: (tx: SqlTx) => Promise<T>, writes: boolean): Promise<T> {
+    let contended: number | null = null;
+    let uniqueRetries = 0;
     for (let attempt = 1; ; attempt++) {
       const client = await this.connect();
       let broken = false;
+      let locked: number | null = null;
+      let tx: SqlTx | null = null;
       try {
+        // A write that lost a race retries behind a lock on the collection it collided on, taken
+        // before its snapshot: retrying writers of one collection go one at a time instead of
+        // colliding again, while first attempts and other collections go on in parallel.
+        if (contended !== null) {
+          locked = contended % 2_147_483_647;
+          await client.query('SELECT pg_advisory_lock($1, $2)', [RETRY_LOCK_CLASS, locked]);
+        }
         await client.query(begin);
-        const tx = new SqlTx(new PgDriver(client));
+        tx = new SqlTx(new PgDriver(client));
         const result = await fn(tx);
         if (writes && tx.deliveriesQueued) await client.query(`NOTIFY ${WAKE_CHANNEL}`);
         await client.query('COMMIT');
@@ -171,10 +191,13 @@ export class PgStore implements Store {
         await client.query('ROLLBACK').catch(() => { broken = true; });
         const code = pgCode(e);
         if (!code || !RETRY_CODES.has(code)) throw e;
+        if (code === '23505' && ++uniqueRetries > MAX_UNIQUE_RETRIES) throw e;
         if (attempt >= MAX_ATTEMPTS) throw new StoreConflictError();
+        contended = tx?.revisedCollection ?? contended;
         // Let the winner finish before trying again; the jitter keeps losers from colliding again.
-        await sleep(Math.random() * 5 * attempt);
+        await sleep(Math.random() * 3 * Math.min(attempt, 10));
       } finally {
+        if (locked !== null && !broken) await client.query('SELECT pg_advisory_unlock($1, $2)', [RETRY_LOCK_CLASS, locked]).catch(() => { broken = true; });
         client.release(broken);
       }
     }

@@ -102,16 +102,17 @@ export class SqlTx extends SqlSessionTx implements StoreTx {
   async deleteCollection(id: number): Promise<void> {
     const c = await this.getCollectionById(id);
     if (!c) return;
-    const subtree = 'SELECT id FROM collections WHERE substr(path, 1, ?) = ?';
-    const freed = await this.get<{ n: number | null }>(`SELECT SUM(size) AS n FROM objects WHERE collection_id IN (${subtree})`, c.path.length, c.path);
+    // length() counts characters in both SQL dialects (JS .length would count UTF-16 units).
+    const subtree = 'SELECT id FROM collections WHERE substr(path, 1, length(?)) = ?';
+    const freed = await this.get<{ n: number | null }>(`SELECT SUM(size) AS n FROM objects WHERE collection_id IN (${subtree})`, c.path, c.path);
     await this.run('UPDATE users SET used_bytes = CASE WHEN used_bytes > ? THEN used_bytes - ? ELSE 0 END WHERE id = ?', freed?.n ?? 0, freed?.n ?? 0, c.ownerId);
-    await this.run('DELETE FROM collections WHERE substr(path, 1, ?) = ?', c.path.length, c.path);
+    await this.run('DELETE FROM collections WHERE substr(path, 1, length(?)) = ?', c.path, c.path);
   }
   async moveCollection(id: number, newPath: string, newParentId: number, now: number): Promise<void> {
     const c = await this.getCollectionById(id);
     if (!c) return;
-    await this.run('UPDATE collections SET path = CAST(? AS TEXT) || substr(path, ?), modified_at = ? WHERE substr(path, 1, ?) = ?',
-      newPath, c.path.length + 1, now, c.path.length, c.path);
+    await this.run('UPDATE collections SET path = CAST(? AS TEXT) || substr(path, length(?) + 1), modified_at = ? WHERE substr(path, 1, length(?)) = ?',
+      newPath, c.path, now, c.path, c.path);
     await this.run('UPDATE collections SET parent_id = ? WHERE id = ?', newParentId, id);
   }
   async setCollectionComponents(id: number, components: CalendarComponentType[]): Promise<void> {
@@ -213,7 +214,11 @@ export class SqlTx extends SqlSessionTx implements StoreTx {
     if (delta === 0) return;
     await this.run('UPDATE users SET used_bytes = CASE WHEN used_bytes + ? > 0 THEN used_bytes + ? ELSE 0 END WHERE id = (SELECT owner_id FROM collections WHERE id = ?)', delta, delta, collectionId);
   }
+  /** The collection whose revision this transaction bumped last: where concurrent writers collide. */
+  revisedCollection: number | null = null;
+
   private async logChange(collectionId: number, name: string, deleted: boolean, now: number): Promise<void> {
+    this.revisedCollection = collectionId;
     const r = await this.get<{ revision: number }>('UPDATE collections SET revision = revision + 1, modified_at = ? WHERE id = ? RETURNING revision', now, collectionId);
     if (!r) return;
     await this.run('INSERT INTO changes (collection_id, revision, name, deleted) VALUES (?, ?, ?, ?)', collectionId, r.revision, name, deleted ? 1 : 0);
