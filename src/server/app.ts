@@ -16,7 +16,7 @@ import { Delivery } from '../services/scheduling/deliver.js';
 import { ImplicitScheduling } from '../services/scheduling/implicit.js';
 import { OutboxService } from '../services/scheduling/outbox.js';
 import { ReceiveService } from '../services/scheduling/receive.js';
-import { DeliveryWorker } from '../services/scheduling/worker.js';
+import { DEFAULT_WORKER_OPTIONS, DeliveryWorker } from '../services/scheduling/worker.js';
 import type { Transport } from '../services/scheduling/transports.js';
 import { SmtpImipTransport } from '../protocols/imip/sender.js';
 import { buildCaldav } from '../protocols/caldav/index.js';
@@ -86,7 +86,7 @@ export function buildApp(config: ServerConfig, store: Store = sqliteOnly(config)
     receive: new ReceiveService(context, delivery),
     freebusy,
     freebusyUrl: new FreeBusyUrlHandler(freebusy, context.now),
-    worker: new DeliveryWorker(context, transports, content.writer),
+    worker: new DeliveryWorker(context, transports, content.writer, { ...DEFAULT_WORKER_OPTIONS, leaseMs: config.deliveryLeaseMs }),
     dav: (baseUrl: string) => {
       const url = new URL(baseUrl);
       const hrefs = new Hrefs(url.pathname.replace(/\/$/, ''), url.origin);

@@ -35,6 +35,8 @@ export interface ServerConfig {
   mailAuth: 'none' | 'dkim' | 'dmarc';
   /** How often the delivery worker looks for due messages, ms. */
   deliveryIntervalMs: number;
+  /** How long a delivery being sent is one worker's alone; after a crash it is retried then, ms. */
+  deliveryLeaseMs: number;
   /** HOST:PORT of the DNS resolver for iSchedule discovery and keys; null: the system's. */
   dnsServer: string | null;
   /** False: iSchedule only with configured peers (no DNS SRV / well-known discovery). */
@@ -64,6 +66,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   mailProtocol: 'lmtp',
   mailAuth: 'none',
   deliveryIntervalMs: 5_000,
+  deliveryLeaseMs: 5 * 60_000,
   dnsServer: null,
   ischeduleDiscovery: true,
   cipListen: null,
@@ -89,6 +92,7 @@ const KEYS: { key: keyof ServerConfig; env: string; parse: (v: string) => unknow
   { key: 'mailProtocol', env: 'REEFKNOT_MAIL_PROTOCOL', parse: String },
   { key: 'mailAuth', env: 'REEFKNOT_MAIL_AUTH', parse: String },
   { key: 'deliveryIntervalMs', env: 'REEFKNOT_DELIVERY_INTERVAL_MS', parse: Number },
+  { key: 'deliveryLeaseMs', env: 'REEFKNOT_DELIVERY_LEASE_MS', parse: Number },
   { key: 'dnsServer', env: 'REEFKNOT_DNS_SERVER', parse: String },
   { key: 'ischeduleDiscovery', env: 'REEFKNOT_ISCHEDULE_DISCOVERY', parse: (v) => !['0', 'false', 'no', 'off'].includes(v.toLowerCase()) },
   { key: 'cipListen', env: 'REEFKNOT_CIP_LISTEN', parse: String },
@@ -157,6 +161,7 @@ function validate(c: ServerConfig): void {
   if (!['lmtp', 'smtp'].includes(c.mailProtocol)) throw new Error('mailProtocol must be lmtp or smtp');
   if (!['none', 'dkim', 'dmarc'].includes(c.mailAuth)) throw new Error('mailAuth must be none, dkim or dmarc');
   if (!(c.deliveryIntervalMs > 0)) throw new Error('deliveryIntervalMs must be positive');
+  if (!(c.deliveryLeaseMs > 0)) throw new Error('deliveryLeaseMs must be positive');
   if (c.dnsServer !== null) parseListen(c.dnsServer);
   if (c.cipListen !== null) parseListen(c.cipListen);
   if (c.cipTls && c.tlsCert === null) throw new Error('cipTls needs tlsCert and tlsKey');

@@ -27,6 +27,10 @@ export async function freePort(): Promise<number> {
 
 export class TestRelay {
   readonly mails: CapturedMail[] = [];
+  /** While true, a message's data is taken but never answered: the sender hangs mid-delivery. */
+  stalled = false;
+  /** Messages whose data arrived while stalled (never acknowledged). */
+  stalledMessages = 0;
   private server: SMTPServer | null = null;
 
   private constructor(readonly port: number) {}
@@ -48,6 +52,10 @@ export class TestRelay {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
+          if (this.stalled) {
+            this.stalledMessages++;
+            return;
+          }
           const raw = Buffer.concat(chunks).toString('utf8');
           void simpleParser(raw).then((parsed) => {
             this.mails.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw, parsed });

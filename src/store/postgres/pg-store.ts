@@ -154,11 +154,17 @@ export class PgStore implements Store {
 
   private async connect(): Promise<pg.PoolClient> {
     if (this.closed) throw new Error('the store is closed');
+    let client: pg.PoolClient;
     try {
-      return await this.pool.connect();
+      client = await this.pool.connect();
     } catch (e) {
       throw unavailable(e);
     }
+    // A connection that dies while checked out (PostgreSQL restarting) emits 'error' besides
+    // failing its query; unheard, that event would end the process. The query's own failure is
+    // what the request sees (503), and the broken client is discarded on release.
+    if (client.listenerCount('error') === 0) client.on('error', () => undefined);
+    return client;
   }
 
   private async transaction<T>(begin: string, fn: (tx: SqlTx) => Promise<T>, writes: boolean): Promise<T> {
