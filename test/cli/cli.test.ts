@@ -80,6 +80,13 @@ test('config show applies file, then REEFKNOT_* variables, then flags', () => {
     assert.equal(c.logLevel, 'debug');
     assert.equal(c.firstUser, 'root');
     assert.equal(c.data, data);
+    const pg = cli(data, ['config', 'show', '--store', 'postgres://rk:s3cret@db.example:5432/reefknot']);
+    assert.equal(pg.code, 0, pg.err);
+    assert.equal((JSON.parse(pg.out) as { store: string }).store, 'postgres://rk:***@db.example:5432/reefknot', 'the password is not shown');
+    assert.doesNotMatch(pg.out, /s3cret/);
+    const wrong = cli(data, ['config', 'show'], undefined, { REEFKNOT_STORE: 'mysql://x' });
+    assert.notEqual(wrong.code, 0);
+    assert.match(wrong.err, /must be a postgres:\/\//);
     writeFileSync(file, '{"nonsense": 1}');
     const bad = cli(data, ['config', 'show', '--config', file]);
     assert.notEqual(bad.code, 0);

@@ -7,6 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { PgStore } from '../../src/store/postgres/pg-store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../src/store/types.js';
@@ -117,6 +118,28 @@ describe('migrate-store from SQLite to PostgreSQL', { skip: skip ?? false }, () 
     const again = reefknot(['migrate-store', '--from', `sqlite:${dataDir}`, '--to', url]);
     assert.notEqual(again.code, 0);
     assert.match(again.err, /already holds Reefknot data/);
+  });
+
+  test('backup and restore on PostgreSQL (pg_dump, pg_restore) bring back the same store', async () => {
+    const source = await cluster.createDatabase();
+    assert.equal(reefknot(['migrate-store', '--from', `sqlite:${dataDir}`, '--to', source]).code, 0);
+    const file = join(dataDir, 'pg-backup.dump');
+    const backup = reefknot(['backup', '--store', source, '--to', file]);
+    assert.equal(backup.code, 0, backup.err);
+    const target = await cluster.createDatabase();
+    const restore = reefknot(['restore', '--store', target, '--from', file]);
+    assert.equal(restore.code, 0, restore.err);
+    const again = reefknot(['restore', '--store', target, '--from', file]);
+    assert.notEqual(again.code, 0, 'a database that has a store is not overwritten without --force');
+    assert.match(again.err, /--force/);
+    const a = await PgStore.open({ url: source });
+    const b = await PgStore.open({ url: target });
+    try {
+      assert.deepEqual(await snapshot(b), await snapshot(a));
+    } finally {
+      await a.close();
+      await b.close();
+    }
   });
 
   test('a --from that is not sqlite:DIR is refused with a clear message', () => {
