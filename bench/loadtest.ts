@@ -19,6 +19,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { postgresMissing, startPostgres, type PgCluster } from '../test/helpers/postgres.js';
 import { BIN, startServe, stopServe, type ServeProcess } from '../test/helpers/serve-process.js';
 
@@ -712,6 +713,91 @@ function cpuBetween(a: CpuSnapshot, b: CpuSnapshot): CpuUse {
   };
 }
 
+/** Transactions of the database, from pg_stat_database: a rollback is mostly a write that lost a race and ran again. */
+interface PgCounters {
+  commits: number;
+  rollbacks: number;
+  deadlocks: number;
+}
+
+interface PgActivity {
+  counters: PgCounters;
+  samples: number;
+  /** Busy backends seen per sample, summed: a backend is busy when running or waiting inside a transaction. */
+  busy: number;
+  /** What the busy backends were doing, summed over the samples. */
+  states: Record<string, number>;
+}
+
+/**
+ * Watches PostgreSQL while the clients run: what the backends of the database wait on
+ * (pg_stat_activity every 100 ms) and how many transactions committed or rolled back.
+ */
+class PgMonitor {
+  private timer: NodeJS.Timeout | null = null;
+  private sampling: Promise<void> = Promise.resolve();
+  private start: PgCounters = { commits: 0, rollbacks: 0, deadlocks: 0 };
+  private samples = 0;
+  private busy = 0;
+  private readonly states = new Map<string, number>();
+
+  private constructor(private readonly client: pg.Client) {}
+
+  static async open(url: string): Promise<PgMonitor> {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    return new PgMonitor(client);
+  }
+
+  async begin(): Promise<void> {
+    this.start = await this.counters();
+    this.timer = setInterval(() => {
+      this.sampling = this.sampling.then(() => this.sample()).catch(() => undefined);
+    }, 100);
+  }
+
+  async end(): Promise<PgActivity> {
+    if (this.timer) clearInterval(this.timer);
+    await this.sampling;
+    // Backends report their counters when idle, at most once a second.
+    await new Promise((r) => setTimeout(r, 1_500));
+    const now = await this.counters();
+    await this.client.end();
+    return {
+      counters: { commits: now.commits - this.start.commits, rollbacks: now.rollbacks - this.start.rollbacks, deadlocks: now.deadlocks - this.start.deadlocks },
+      samples: this.samples, busy: this.busy, states: Object.fromEntries(this.states),
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.client.end().catch(() => undefined);
+  }
+
+  private async counters(): Promise<PgCounters> {
+    await this.client.query('SELECT pg_stat_clear_snapshot()');
+    const r = await this.client.query<{ c: string; r: string; d: string }>(
+      'SELECT xact_commit AS c, xact_rollback AS r, deadlocks AS d FROM pg_stat_database WHERE datname = current_database()');
+    const row = r.rows[0];
+    return { commits: Number(row?.c ?? 0), rollbacks: Number(row?.r ?? 0), deadlocks: Number(row?.d ?? 0) };
+  }
+
+  private async sample(): Promise<void> {
+    const r = await this.client.query<{ state: string | null; wait_event_type: string | null; wait_event: string | null }>(
+      `SELECT state, wait_event_type, wait_event FROM pg_stat_activity
+       WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`);
+    this.samples++;
+    for (const row of r.rows) {
+      const what = row.state === 'active'
+        ? (row.wait_event_type ? `${row.wait_event_type}:${row.wait_event ?? '?'}` : 'running')
+        : row.state?.startsWith('idle in transaction') ? 'idle in transaction (waiting for Reefknot)' : null;
+      if (what === null) continue; // an idle pooled connection, or the LISTEN one
+      this.busy++;
+      this.states.set(what, (this.states.get(what) ?? 0) + 1);
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // One setup, start to finish.
 
@@ -744,6 +830,7 @@ interface SetupResult {
   totalConflicts: number;
   weekObjectsMean: number;
   cpu: CpuUse;
+  postgres: PgActivity | null;
   check: { objects: number; reads: number; lostWrites: number; repliesChecked: number; repliesMissing: number; details: string[] };
   serverNotes: string[];
 }
@@ -835,38 +922,100 @@ async function verify(ledger: Ledger, bases: string[]): Promise<SetupResult['che
   return check;
 }
 
+/** The server's pino lines (JSON on stdout; at REEFKNOT_LOG_LEVEL=warn only warn and above), shortened. */
+function warnings(stdout: string): string[] {
+  return stdout.split('\n').flatMap((line) => {
+    if (!line.startsWith('{')) return [];
+    try {
+      const entry = JSON.parse(line) as { level?: number; msg?: string; err?: string | { message?: string }; method?: string; path?: string };
+      if ((entry.level ?? 0) < 40) return [];
+      const err = typeof entry.err === 'string' ? entry.err : entry.err?.message;
+      return [[entry.method, entry.path, entry.msg, err].filter((x) => x !== undefined).join(' ')];
+    } catch {
+      return [line.slice(0, 300)];
+    }
+  });
+}
+
 let stopAll: (() => Promise<void>) | null = null;
+
+/** What a setup has started, filled in as it goes so that cleanup stops whatever got started. */
+interface Running {
+  servers: ServeProcess[];
+  cluster: PgCluster | null;
+  /** The PostgreSQL database, or null on SQLite. */
+  storeUrl: string | null;
+  /** --data / --store for `reefknot user add`. */
+  cliArgs: string[];
+}
+
+async function startServers(kind: SetupKind, dir: string, running: Running): Promise<void> {
+  let storeArgs: string[] = [];
+  running.cliArgs = ['--data', join(dir, 'serve-1')];
+  if (kind === 'postgres') {
+    log('postgres: starting a throwaway PostgreSQL cluster');
+    running.cluster = await startPostgres();
+    running.storeUrl = await running.cluster.createDatabase();
+    storeArgs = ['--store', running.storeUrl];
+    running.cliArgs = ['--store', running.storeUrl, '--data', join(dir, 'cli')];
+  }
+  const count = kind === 'postgres' ? 2 : 1;
+  // Started together: on PostgreSQL the migration runs once, under an advisory lock.
+  const started = Promise.all(Array.from({ length: count }, (_, i) => startServe(join(dir, `serve-${i + 1}`), storeArgs, SERVE_ENV)));
+  running.servers.push(...(await started));
+  for (const s of running.servers) if (!s.url) throw new Error(`reefknot serve did not start: ${s.err().slice(-2000)}`);
+  log(`${kind}: ${count} server(s) (pid ${running.servers.map((s) => s.child.pid).join(', ')}) at ${running.servers.map((s) => s.url).join(', ')}`);
+}
+
+/** The measured part: every client loops until the deadline; CPU and PostgreSQL are watched meanwhile. */
+async function measure(clients: VirtualClient[], ctx: RunContext, seconds: number, running: Running): Promise<{ seconds: number; cpu: CpuUse; postgres: PgActivity | null }> {
+  const postmaster = running.cluster ? postmasterPid(running.cluster.port) : null;
+  const monitor = running.storeUrl ? await PgMonitor.open(running.storeUrl) : null;
+  try {
+    await monitor?.begin();
+    const before = cpuSnapshot(running.servers, postmaster);
+    const t0 = performance.now();
+    const ticker = setInterval(() => {
+      const done = OPS.reduce((a, op) => a + ctx.rec.get(op).latenciesMs.length, 0);
+      log(`  ${((performance.now() - t0) / 1000).toFixed(0)} s: ${done} operations`);
+    }, 5_000);
+    try {
+      await Promise.all(clients.map((c) => c.run(t0 + seconds * 1000)));
+    } finally {
+      clearInterval(ticker);
+    }
+    const measured = (performance.now() - t0) / 1000;
+    const cpu = cpuBetween(before, cpuSnapshot(running.servers, postmaster));
+    return { seconds: measured, cpu, postgres: monitor ? await monitor.end() : null };
+  } finally {
+    await monitor?.close();
+  }
+}
+
+function serverNotes(servers: ServeProcess[]): string[] {
+  return servers.flatMap((s, i) => {
+    const notes: string[] = [];
+    if (s.child.exitCode !== null || s.child.signalCode !== null) notes.push(`server ${i + 1} exited during the run (${s.child.exitCode ?? s.child.signalCode})`);
+    const logged = warnings(s.out());
+    if (logged.length) notes.push(`server ${i + 1} logged ${logged.length} line(s) at warn or above; last: ${logged.slice(-3).join(' ⏎ ').slice(0, 800)}`);
+    return notes;
+  });
+}
 
 async function runSetup(kind: SetupKind, opts: Options): Promise<SetupResult> {
   const dir = mkdtempSync(join(tmpdir(), `reefknot-loadtest-${kind}-`));
-  const servers: ServeProcess[] = [];
-  let cluster: PgCluster | null = null;
+  const running: Running = { servers: [], cluster: null, storeUrl: null, cliArgs: [] };
   const cleanup = async (): Promise<void> => {
-    await Promise.all(servers.map((s) => stopServe(s.child)));
-    await cluster?.destroy();
+    await Promise.all(running.servers.map((s) => stopServe(s.child)));
+    await running.cluster?.destroy();
     rmSync(dir, { recursive: true, force: true });
   };
   stopAll = cleanup;
   try {
-    let storeArgs: string[] = [];
-    let cliArgs = ['--data', join(dir, 'serve-1')];
-    if (kind === 'postgres') {
-      log('postgres: starting a throwaway PostgreSQL cluster');
-      cluster = await startPostgres();
-      const url = await cluster.createDatabase();
-      storeArgs = ['--store', url];
-      cliArgs = ['--store', url, '--data', join(dir, 'cli')];
-    }
-    const count = kind === 'postgres' ? 2 : 1;
-    // Started together: on PostgreSQL the migration runs once, under an advisory lock.
-    const started = Promise.all(Array.from({ length: count }, (_, i) => startServe(join(dir, `serve-${i + 1}`), storeArgs, SERVE_ENV)));
-    servers.push(...(await started));
-    for (const s of servers) if (!s.url) throw new Error(`reefknot serve did not start: ${s.err().slice(-2000)}`);
-    const bases = servers.map((s) => s.url);
-    log(`${kind}: ${count} server(s) (pid ${servers.map((s) => s.child.pid).join(', ')}) at ${bases.join(', ')}`);
-
+    await startServers(kind, dir, running);
+    const bases = running.servers.map((s) => s.url);
     const u0 = performance.now();
-    const users = await createUsers(opts.users, cliArgs);
+    const users = await createUsers(opts.users, running.cliArgs);
     log(`${kind}: ${users.length} users in ${((performance.now() - u0) / 1000).toFixed(1)} s`);
     const ctx: RunContext = { users, rec: new Recorder(), ledger: new Ledger(), invitations: new Map() };
     const seeded = await seed(users, bases, opts.eventsPerUser, ctx.ledger);
@@ -875,48 +1024,26 @@ async function runSetup(kind: SetupKind, opts: Options): Promise<SetupResult> {
     const clients = Array.from({ length: opts.clients }, (_, i) =>
       new VirtualClient(i + 1, users[i % users.length] as User, bases[i % bases.length] ?? '', ctx, new Rng(1_000 + i)));
     await pool(clients, 8, (c) => c.prime());
-
-    const postmaster = cluster ? postmasterPid(cluster.port) : null;
-    const before = cpuSnapshot(servers, postmaster);
     log(`${kind}: ${clients.length} clients for ${opts.seconds} s`);
-    const t0 = performance.now();
-    const ticker = setInterval(() => {
-      const done = OPS.reduce((a, op) => a + ctx.rec.get(op).latenciesMs.length, 0);
-      log(`  ${((performance.now() - t0) / 1000).toFixed(0)} s: ${done} operations`);
-    }, 5_000);
-    try {
-      await Promise.all(clients.map((c) => c.run(t0 + opts.seconds * 1000)));
-    } finally {
-      clearInterval(ticker);
-    }
-    const measuredSeconds = (performance.now() - t0) / 1000;
-    const cpu = cpuBetween(before, cpuSnapshot(servers, postmaster));
+    const m = await measure(clients, ctx, opts.seconds, running);
 
     log(`${kind}: checking every written object on ${bases.length} server(s)`);
     const check = await verify(ctx.ledger, bases);
-    const serverNotes = servers.flatMap((s, i) => {
-      const notes: string[] = [];
-      if (s.child.exitCode !== null || s.child.signalCode !== null) notes.push(`server ${i + 1} exited during the run (${s.child.exitCode ?? s.child.signalCode})`);
-      const lines = s.err().split('\n').filter((l) => l.trim() && !/listening on /.test(l));
-      if (lines.length) notes.push(`server ${i + 1} logged ${lines.length} line(s) at warn or above; last: ${lines.slice(-3).join(' ⏎ ').slice(0, 800)}`);
-      return notes;
-    });
-
-    const ops = Object.fromEntries(OPS.map((op) => [op, summarize(ctx.rec.get(op), measuredSeconds)])) as Record<Op, OpSummary>;
+    const ops = Object.fromEntries(OPS.map((op) => [op, summarize(ctx.rec.get(op), m.seconds)])) as Record<Op, OpSummary>;
     const all = Object.values(ops);
     const totalOps = all.reduce((a, o) => a + o.count, 0);
     return {
-      kind, title: TITLES[kind], processes: count, users: users.length, clients: clients.length, seed: seeded, measuredSeconds, ops,
-      totalOps, opsPerSec: totalOps / measuredSeconds,
+      kind, title: TITLES[kind], processes: running.servers.length, users: users.length, clients: clients.length, seed: seeded,
+      measuredSeconds: m.seconds, ops, totalOps, opsPerSec: totalOps / m.seconds,
       totalErrors: all.reduce((a, o) => a + Object.values(o.errors).reduce((x, y) => x + y, 0), 0),
       totalConflicts: all.reduce((a, o) => a + o.conflicts, 0),
       weekObjectsMean: ops.week.count ? ctx.rec.weekObjects / ops.week.count : NaN,
-      cpu, check, serverNotes,
+      cpu: m.cpu, postgres: m.postgres, check, serverNotes: serverNotes(running.servers),
     };
   } finally {
     stopAll = null;
     await cleanup();
-    log(`${kind}: servers stopped${cluster ? ', PostgreSQL removed' : ''}`);
+    log(`${kind}: servers stopped${running.cluster ? ', PostgreSQL removed' : ''}`);
   }
 }
 
@@ -962,6 +1089,7 @@ function setupSection(r: SetupResult): string {
     `load generator: ${core(r.cpu.generatorSeconds)}`,
   ];
   lines.push('', `CPU time during the measured ${num(r.measuredSeconds, 1)} s on ${cpus().length} cores — ${cpu.join('; ')}.`);
+  if (r.postgres) lines.push('', postgresLine(r.postgres));
   const c = r.check;
   lines.push('', `**lost writes: ${c.lostWrites}** (${c.objects.toLocaleString('en-US')} objects written, read back through each server: ${c.reads.toLocaleString('en-US')} GETs); ` +
     `replies missing from the organizer's copy: ${c.repliesMissing} of ${c.repliesChecked}.`);
@@ -970,6 +1098,15 @@ function setupSection(r: SetupResult): string {
   if (samples.length) lines.push('', 'First response of each kind of error:', '', ...samples);
   if (r.serverNotes.length) lines.push('', ...r.serverNotes.map((n) => `- ${cell(n)}`));
   return lines.join('\n');
+}
+
+function postgresLine(p: PgActivity): string {
+  const c = p.counters;
+  const states = Object.entries(p.states).sort((a, b) => b[1] - a[1]).slice(0, 6)
+    .map(([what, n]) => `${what} ${num((n / Math.max(1, p.busy)) * 100, 0)}%`);
+  return `PostgreSQL: ${c.commits.toLocaleString('en-US')} transactions committed, ${c.rollbacks.toLocaleString('en-US')} rolled back ` +
+    `(${num((c.rollbacks / Math.max(1, c.commits + c.rollbacks)) * 100, 1)}%: writes that lost a race and ran again, or failed), ${c.deadlocks} deadlocks; ` +
+    `backends busy on average ${num(p.busy / Math.max(1, p.samples))} (${p.samples} samples of pg_stat_activity)${states.length ? `, doing: ${states.join(', ')}` : ''}.`;
 }
 
 function comparison(results: SetupResult[]): string {

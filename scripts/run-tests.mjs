@@ -22,5 +22,17 @@ if (files.length === 0) {
   console.error('no test files found under dist/test (did the build run?)');
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
+// The files under test/on-postgres/ run protocol suites again on PostgreSQL: one throwaway cluster
+// serves them all (each test server gets its own database on it).
+const env = { ...process.env };
+let cluster = null;
+if (files.some((f) => f.includes(join('test', 'on-postgres')))) {
+  const { postgresMissing, startPostgres } = await import('../dist/test/helpers/postgres.js');
+  if (!postgresMissing()) {
+    cluster = await startPostgres();
+    env.REEFKNOT_TEST_PG_CLUSTER = `postgres://reefknot@127.0.0.1:${cluster.port}/postgres`;
+  }
+}
+const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit', env });
+await cluster?.destroy();
 process.exit(result.status ?? 1);

@@ -1,0 +1,3 @@
+import { onPostgres } from '../helpers/on-postgres.js';
+
+onPostgres('protocols/access', () => import('../protocols/access.test.js'));

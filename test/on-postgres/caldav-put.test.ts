@@ -1,0 +1,3 @@
+import { onPostgres } from '../helpers/on-postgres.js';
+
+onPostgres('protocols/caldav-put', () => import('../protocols/caldav-put.test.js'));

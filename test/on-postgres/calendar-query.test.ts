@@ -1,0 +1,3 @@
+import { onPostgres } from '../helpers/on-postgres.js';
+
+onPostgres('protocols/calendar-query', () => import('../protocols/calendar-query.test.js'));

@@ -1,0 +1,3 @@
+import { onPostgres } from '../helpers/on-postgres.js';
+
+onPostgres('protocols/collections', () => import('../protocols/collections.test.js'));

@@ -1,0 +1,3 @@
+import { onPostgres } from '../helpers/on-postgres.js';
+
+onPostgres('protocols/hostile', () => import('../protocols/hostile.test.js'));

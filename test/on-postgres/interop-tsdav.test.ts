@@ -1,0 +1,3 @@
+import { onPostgres } from '../helpers/on-postgres.js';
+
+onPostgres('interop/tsdav', () => import('../interop/tsdav.test.js'));
