@@ -24,15 +24,9 @@ export interface SessionLimits {
 
 export const DEFAULT_SESSION_LIMITS: SessionLimits = { idleMs: 30 * 60_000, absoluteMs: 12 * 3_600_000, perUser: 20 };
 
-export interface WebSession {
+/** A live session as the web app sees it: the stored row, with the id from the cookie. */
+export interface WebSession extends Omit<WebSessionRow, 'idHash'> {
   id: string;
-  userId: number;
-  userName: string;
-  /** The user's credential version at sign-in: a password change ends the session. */
-  credentialVersion: number;
-  csrfToken: string;
-  createdAt: number;
-  lastSeenAt: number;
 }
 
 const randomToken = (): string => randomBytes(32).toString('base64url');
@@ -76,7 +70,8 @@ export class SessionStore {
     }
     // The idle clock has a granularity of TOUCH_EVERY_MS, well below any sensible idle limit.
     if (t - row.lastSeenAt >= Math.min(TOUCH_EVERY_MS, this.limits.idleMs / 4)) await this.store.write((tx) => tx.touchWebSession(idHash, t));
-    return { id, userId: row.userId, userName: row.userName, credentialVersion: row.credentialVersion, csrfToken: row.csrfToken, createdAt: row.createdAt, lastSeenAt: t };
+    const { idHash: _stored, ...session } = row;
+    return { ...session, id, lastSeenAt: t };
   }
 
   async drop(id: string): Promise<void> {

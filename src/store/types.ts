@@ -215,6 +215,7 @@ export interface WebSessionRow {
   idHash: string;
   userId: number;
   userName: string;
+  /** The user's credential version at sign-in: a password change ends the session. */
   credentialVersion: number;
   csrfToken: string;
   createdAt: number;
