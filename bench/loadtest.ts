@@ -16,7 +16,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -25,7 +25,8 @@ import { BIN, startServe, stopServe, type ServeProcess } from '../test/helpers/s
 
 const HELP = `usage: npm run loadtest -- [options]   (or: node dist/bench/loadtest.js [options], from the repository root)
   --users N            users, each with a seeded calendar (default 20, at least 3)
-  --clients C          concurrent virtual clients; client i works for user i mod N (default 16)
+  --clients C          concurrent virtual clients; client i is a device of user i mod N (default 16;
+                       more clients than users gives users several devices, whose writes race)
   --seconds D          measured seconds per setup (default 30)
   --events-per-user E  events seeded into each calendar before measuring (default 200)
   --only KIND          run one setup: sqlite or postgres
@@ -170,7 +171,7 @@ class Recorder {
 // ---------------------------------------------------------------------------------------------
 // HTTP: Node's fetch (undici, keep-alive), one latency per request including the body.
 
-const REQUEST_TIMEOUT_MS = 30_000;
+const REQUEST_TIMEOUT_MS = 60_000;
 
 interface HttpResult {
   status: number;
@@ -205,7 +206,7 @@ function outcomeOf(r: HttpResult, method: string, path: string, conditional: boo
   if (r.status >= 200 && r.status < 300) return { kind: 'ok' };
   if (r.status === 412 && conditional) return { kind: 'conflict' };
   const key = r.status === 0 ? `network error (${r.text.slice(0, 80)})` : String(r.status);
-  return { kind: 'error', key, sample: `${method} ${path} → ${r.status || 'no response'}: ${r.text.slice(0, 600)}` };
+  return { kind: 'error', key, sample: `${method} ${path} → ${r.status || 'no response'}: ${r.text.trim().slice(0, 600)}` };
 }
 
 const XML_HEADERS = { 'content-type': 'application/xml; charset=utf-8', depth: '1' };
@@ -821,8 +822,10 @@ interface SetupResult {
   processes: number;
   users: number;
   clients: number;
-  seed: { events: number; seconds: number; errors: number; firstError: string | null };
+  seed: { events: number; seconds: number; errors: number; firstError: string | null; weekObjects: number };
   measuredSeconds: number;
+  /** 1-minute load average when the measurement started: other work on the machine shows here. */
+  loadBefore: number;
   ops: Record<Op, OpSummary>;
   totalOps: number;
   opsPerSec: number;
@@ -874,9 +877,11 @@ async function createUsers(count: number, cliArgs: string[]): Promise<User[]> {
   return users;
 }
 
-/** Fills every calendar before measuring; the seeded events are writes the final check covers too. */
+/** Fills every calendar before measuring (8 PUTs at a time); the seeded events are writes the final check covers too. */
 async function seed(users: User[], bases: string[], perUser: number, ledger: Ledger): Promise<SetupResult['seed']> {
-  const jobs = users.flatMap((user, u) => Array.from({ length: perUser }, (_, i) => ({ user, u, i })));
+  // Event-major order: the writers work on different calendars at a time, like users importing
+  // their own calendars side by side, rather than all eight at once into one calendar.
+  const jobs = Array.from({ length: perUser }, (_, i) => users.map((user, u) => ({ user, u, i }))).flat();
   let errors = 0;
   let firstError: string | null = null;
   const t0 = performance.now();
@@ -890,36 +895,49 @@ async function seed(users: User[], bases: string[], perUser: number, ledger: Led
       ledger.note({ user, path, sentAt, expect: { kind: 'marker', marker: ev.marker } });
     } else {
       errors++;
-      firstError ??= `PUT ${path} → ${r.status}: ${r.text.slice(0, 300)}`;
+      firstError ??= `PUT ${path} → ${r.status || 'no response'}: ${r.text.trim().slice(0, 300)}`;
     }
   });
-  return { events: jobs.length, seconds: (performance.now() - t0) / 1000, errors, firstError };
+  return { events: jobs.length, seconds: (performance.now() - t0) / 1000, errors, firstError, weekObjects: NaN };
 }
 
-/** Reads every written object through every server and compares with the ledger. */
+/**
+ * Reads every written object through every server and compares with the ledger. A write counts
+ * once as lost however many servers miss it; a reply to someone else's invitation is an entry on
+ * the organizer's copy and counts apart, as a reply the organizer did not get.
+ */
 async function verify(ledger: Ledger, bases: string[]): Promise<SetupResult['check']> {
   const objects = [...ledger.byObject().values()];
   const check = { objects: objects.length, reads: 0, lostWrites: 0, repliesChecked: 0, repliesMissing: 0, details: [] as string[] };
   await pool(objects, 16, async (entries) => {
     const first = entries[0];
     if (!first) return;
-    for (const [s, base] of bases.entries()) {
-      const r = await http(base, first.user.auth, 'GET', first.path);
-      check.reads++;
-      for (const e of entries) {
-        const reply = e.expect.kind === 'accepted' && e.user.email !== e.expect.email;
-        if (s === 0 && reply) check.repliesChecked++;
-        if (r.status === 200 && satisfied(r.text, e.expect)) continue;
-        if (reply) check.repliesMissing++;
-        else check.lostWrites++;
-        if (check.details.length < 10) {
-          const want = e.expect.kind === 'marker' ? `DESCRIPTION:${e.expect.marker}` : `PARTSTAT=ACCEPTED for ${e.expect.email}`;
-          check.details.push(`server ${s + 1}: GET ${e.path} → ${r.status}, expected ${want}; got ${r.text.replace(/\s+/g, ' ').slice(0, 300)}`);
-        }
+    const reads = await Promise.all(bases.map((base) => http(base, first.user.auth, 'GET', first.path)));
+    check.reads += reads.length;
+    for (const e of entries) {
+      const reply = e.expect.kind === 'accepted' && e.user.email !== e.expect.email;
+      if (reply) check.repliesChecked++;
+      const misses = reads.flatMap((r, s) => (r.status === 200 && satisfied(r.text, e.expect) ? [] : [{ r, s }]));
+      if (misses.length === 0) continue;
+      if (reply) check.repliesMissing++;
+      else check.lostWrites++;
+      const want = e.expect.kind === 'marker' ? `DESCRIPTION:${e.expect.marker}` : `PARTSTAT=ACCEPTED for ${e.expect.email}`;
+      for (const { r, s } of misses) {
+        if (check.details.length < 10) check.details.push(`server ${s + 1}: GET ${e.path} → ${r.status}, expected ${want}; got ${r.text.replace(/\s+/g, ' ').slice(0, 300)}`);
       }
     }
   });
   return check;
+}
+
+/** Objects the week query finds in each calendar right after seeding: the same in every setup, or a store answers differently. */
+async function seededWeek(users: User[], base: string): Promise<number> {
+  let total = 0;
+  await pool(users, 4, async (u) => {
+    const r = await http(base, u.auth, 'REPORT', u.calendar, WEEK_QUERY, XML_HEADERS);
+    total += r.status === 207 ? parseMultistatus(r.text).length : NaN;
+  });
+  return total / users.length;
 }
 
 /** The server's pino lines (JSON on stdout; at REEFKNOT_LOG_LEVEL=warn only warn and above), shortened. */
@@ -968,11 +986,12 @@ async function startServers(kind: SetupKind, dir: string, running: Running): Pro
 }
 
 /** The measured part: every client loops until the deadline; CPU and PostgreSQL are watched meanwhile. */
-async function measure(clients: VirtualClient[], ctx: RunContext, seconds: number, running: Running): Promise<{ seconds: number; cpu: CpuUse; postgres: PgActivity | null }> {
+async function measure(clients: VirtualClient[], ctx: RunContext, seconds: number, running: Running): Promise<{ seconds: number; loadBefore: number; cpu: CpuUse; postgres: PgActivity | null }> {
   const postmaster = running.cluster ? postmasterPid(running.cluster.port) : null;
   const monitor = running.storeUrl ? await PgMonitor.open(running.storeUrl) : null;
   try {
     await monitor?.begin();
+    const loadBefore = loadavg()[0] ?? NaN;
     const before = cpuSnapshot(running.servers, postmaster);
     const t0 = performance.now();
     const ticker = setInterval(() => {
@@ -986,7 +1005,7 @@ async function measure(clients: VirtualClient[], ctx: RunContext, seconds: numbe
     }
     const measured = (performance.now() - t0) / 1000;
     const cpu = cpuBetween(before, cpuSnapshot(running.servers, postmaster));
-    return { seconds: measured, cpu, postgres: monitor ? await monitor.end() : null };
+    return { seconds: measured, loadBefore, cpu, postgres: monitor ? await monitor.end() : null };
   } finally {
     await monitor?.close();
   }
@@ -1019,10 +1038,13 @@ async function runSetup(kind: SetupKind, opts: Options): Promise<SetupResult> {
     log(`${kind}: ${users.length} users in ${((performance.now() - u0) / 1000).toFixed(1)} s`);
     const ctx: RunContext = { users, rec: new Recorder(), ledger: new Ledger(), invitations: new Map() };
     const seeded = await seed(users, bases, opts.eventsPerUser, ctx.ledger);
+    seeded.weekObjects = await seededWeek(users, bases[bases.length - 1] ?? '');
     log(`${kind}: seeded ${seeded.events} events in ${seeded.seconds.toFixed(1)} s, ${seeded.errors} errors${seeded.firstError ? ` (${seeded.firstError.slice(0, 200)})` : ''}`);
 
+    // Client i is a device of user i mod N; when a user has several devices (clients > users) the
+    // next one goes to the next server, so that their writes race across processes.
     const clients = Array.from({ length: opts.clients }, (_, i) =>
-      new VirtualClient(i + 1, users[i % users.length] as User, bases[i % bases.length] ?? '', ctx, new Rng(1_000 + i)));
+      new VirtualClient(i + 1, users[i % users.length] as User, bases[(i + Math.floor(i / users.length)) % bases.length] ?? '', ctx, new Rng(1_000 + i)));
     await pool(clients, 8, (c) => c.prime());
     log(`${kind}: ${clients.length} clients for ${opts.seconds} s`);
     const m = await measure(clients, ctx, opts.seconds, running);
@@ -1034,7 +1056,7 @@ async function runSetup(kind: SetupKind, opts: Options): Promise<SetupResult> {
     const totalOps = all.reduce((a, o) => a + o.count, 0);
     return {
       kind, title: TITLES[kind], processes: running.servers.length, users: users.length, clients: clients.length, seed: seeded,
-      measuredSeconds: m.seconds, ops, totalOps, opsPerSec: totalOps / m.seconds,
+      measuredSeconds: m.seconds, loadBefore: m.loadBefore, ops, totalOps, opsPerSec: totalOps / m.seconds,
       totalErrors: all.reduce((a, o) => a + Object.values(o.errors).reduce((x, y) => x + y, 0), 0),
       totalConflicts: all.reduce((a, o) => a + o.conflicts, 0),
       weekObjectsMean: ops.week.count ? ctx.rec.weekObjects / ops.week.count : NaN,
@@ -1070,7 +1092,7 @@ function setupSection(r: SetupResult): string {
     `### ${r.title}`,
     '',
     `${r.users} users × ${r.seed.events / r.users} seeded events (${r.seed.events.toLocaleString('en-US')} PUTs in ${num(r.seed.seconds, 1)} s = ${num(r.seed.events / r.seed.seconds, 0)}/s, ${r.seed.errors} errors${r.seed.firstError ? `: ${cell(r.seed.firstError)}` : ''}); ` +
-      `${r.clients} clients for ${num(r.measuredSeconds, 1)} s on ${r.processes} server process${r.processes > 1 ? 'es' : ''}; a week query returned ${num(r.weekObjectsMean, 1)} objects on average.`,
+      `${r.clients} clients for ${num(r.measuredSeconds, 1)} s on ${r.processes} server process${r.processes > 1 ? 'es' : ''} (load average ${num(r.loadBefore)} when it started); a week query returned ${num(r.weekObjectsMean, 1)} objects on average (${num(r.seed.weekObjects, 1)} right after seeding).`,
     '',
     '| operation | count | ops/s | p50 ms | p99 ms | conflicts (412) | errors |',
     '|---|--:|--:|--:|--:|--:|---|',
@@ -1162,10 +1184,11 @@ async function main(): Promise<void> {
     }
   }
 
+  const machine = machineLine(opts);
   const out = [
     `## Reefknot load test — ${opts.users} users, ${opts.clients} clients, ${opts.seconds} s`,
     '',
-    machineLine(opts),
+    machine,
     ...notes.map((n) => `\n> ${cell(n)}`),
     '',
     ...results.flatMap((r) => [setupSection(r), '']),
@@ -1173,7 +1196,7 @@ async function main(): Promise<void> {
   ];
   process.stdout.write(`${out.join('\n')}\n`);
   if (opts.json) {
-    writeFileSync(opts.json, JSON.stringify({ options: opts, machine: machineLine(opts), notes, results }, null, 1));
+    writeFileSync(opts.json, JSON.stringify({ options: opts, machine, notes, results }, null, 1));
     log(`raw numbers written to ${opts.json}`);
   }
   const bad = results.some((r) => r.totalErrors > 0 || r.seed.errors > 0 || r.check.lostWrites > 0 || r.check.repliesMissing > 0);
