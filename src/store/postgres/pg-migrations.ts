@@ -22,7 +22,8 @@ export interface PgMigration {
 const FK = 'ON DELETE CASCADE DEFERRABLE INITIALLY IMMEDIATE';
 
 export const PG_MIGRATIONS: readonly PgMigration[] = [
-  // 1: everything the SQLite store has after its migration 10.
+  // 1: everything the SQLite store has after its migration 10, with migration 12's per-collection
+  // byte counters (users.used_bytes stays, unwritten, as on SQLite).
   {
     oldestReader: 1,
     sql: `
@@ -53,7 +54,8 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     components TEXT NOT NULL DEFAULT '',
     revision BIGINT NOT NULL DEFAULT 0,
     created_at BIGINT NOT NULL,
-    modified_at BIGINT NOT NULL
+    modified_at BIGINT NOT NULL,
+    used_bytes BIGINT NOT NULL DEFAULT 0
   );
   CREATE INDEX collections_parent ON collections(parent_id);
   CREATE INDEX collections_owner ON collections(owner_id);

@@ -29,11 +29,13 @@ const MIGRATION_LOCK = 7_346_221_905;
 const MAX_ATTEMPTS = 30;
 /** A unique key that is still taken after this many fresh snapshots is a real duplicate, not a race. */
 const MAX_UNIQUE_RETRIES = 3;
+/** How long a write waits for a row lock before it is rolled back and run again. */
+const LOCK_TIMEOUT_MS = 50;
 /** Advisory lock class for "writers retrying on this collection" (the object id is the collection id). */
 const RETRY_LOCK_CLASS = 7_346;
 
 /** Whole-request conflicts: the transaction is rolled back and the request function runs again. */
-const RETRY_CODES = new Set(['40001', '40P01', '23505']);
+const RETRY_CODES = new Set(['40001', '40P01', '23505', '55P03']);
 const UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '53300', '53400', '3D000', '28P01', '28000']);
 const UNAVAILABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN']);
 
@@ -210,7 +212,10 @@ export class PgStore implements Store {
   }
 
   write<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    return this.transaction('BEGIN ISOLATION LEVEL REPEATABLE READ', fn, true);
+    // A writer that waits for another's row lock is bound to lose anyway (REPEATABLE READ fails it
+    // once the other commits), and waits across several calendars can form deadlock cycles that
+    // PostgreSQL only breaks after a second: give up at once and retry instead.
+    return this.transaction(`BEGIN ISOLATION LEVEL REPEATABLE READ; SET LOCAL lock_timeout = '${LOCK_TIMEOUT_MS}ms'`, fn, true);
   }
 
   read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {

@@ -23,6 +23,14 @@ interface ObjectRecord {
 /** Instances longer than this go to a second, small scan, so short ones can be found by start alone. */
 const LONG_SPAN_MS = 7 * 86_400_000;
 
+/**
+ * A user's row with the bytes they use, summed from their collections' counters: each write
+ * updates only its own collection's row (which it locks anyway for the sync revision), so writers
+ * of one user's different calendars never contend on the user's row.
+ */
+const USER_COLUMNS = `u.id, u.name, u.password_hash, u.type, u.disabled, u.quota_bytes, u.credential_version, u.created_at,
+  (SELECT COALESCE(SUM(c.used_bytes), 0) FROM collections c WHERE c.owner_id = u.id) AS used_bytes`;
+
 const META_COLUMNS = 'collection_id, name, classification, schedule_tag, etag, content_type, size, uid, component, created_at, modified_at';
 
 const toUser = (r: UserRecord): UserRow => ({
@@ -44,22 +52,22 @@ export class SqlTx extends SqlSessionTx implements StoreTx {
   async createUser(u: { name: string; passwordHash: string; type: UserType; quotaBytes: number | null; now: number }): Promise<UserRow> {
     const r = await this.get<UserRecord>('INSERT INTO users (name, password_hash, type, quota_bytes, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *',
       u.name, u.passwordHash, u.type, u.quotaBytes, u.now);
-    return toUser(r as UserRecord);
+    return toUser({ ...(r as UserRecord), used_bytes: 0 });
   }
   async getUserByName(name: string): Promise<UserRow | null> {
-    const r = await this.get<UserRecord>('SELECT * FROM users WHERE name = ?', name);
+    const r = await this.get<UserRecord>(`SELECT ${USER_COLUMNS} FROM users u WHERE u.name = ?`, name);
     return r ? toUser(r) : null;
   }
   async getUserById(id: number): Promise<UserRow | null> {
-    const r = await this.get<UserRecord>('SELECT * FROM users WHERE id = ?', id);
+    const r = await this.get<UserRecord>(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id = ?`, id);
     return r ? toUser(r) : null;
   }
   async getUserByAddress(address: string): Promise<UserRow | null> {
-    const r = await this.get<UserRecord>('SELECT u.* FROM users u JOIN addresses a ON a.user_id = u.id WHERE a.address = ?', address);
+    const r = await this.get<UserRecord>(`SELECT ${USER_COLUMNS} FROM users u JOIN addresses a ON a.user_id = u.id WHERE a.address = ?`, address);
     return r ? toUser(r) : null;
   }
   async listUsers(): Promise<UserRow[]> {
-    return (await this.all<UserRecord>('SELECT * FROM users ORDER BY name')).map(toUser);
+    return (await this.all<UserRecord>(`SELECT ${USER_COLUMNS} FROM users u ORDER BY u.name`)).map(toUser);
   }
   async updateUser(id: number, patch: { passwordHash?: string; disabled?: boolean; quotaBytes?: number | null }): Promise<void> {
     if (patch.passwordHash !== undefined) await this.run('UPDATE users SET password_hash = ?, credential_version = credential_version + 1 WHERE id = ?', patch.passwordHash, id);
@@ -102,10 +110,8 @@ export class SqlTx extends SqlSessionTx implements StoreTx {
   async deleteCollection(id: number): Promise<void> {
     const c = await this.getCollectionById(id);
     if (!c) return;
-    // length() counts characters in both SQL dialects (JS .length would count UTF-16 units).
-    const subtree = 'SELECT id FROM collections WHERE substr(path, 1, length(?)) = ?';
-    const freed = await this.get<{ n: number | null }>(`SELECT SUM(size) AS n FROM objects WHERE collection_id IN (${subtree})`, c.path, c.path);
-    await this.run('UPDATE users SET used_bytes = CASE WHEN used_bytes > ? THEN used_bytes - ? ELSE 0 END WHERE id = ?', freed?.n ?? 0, freed?.n ?? 0, c.ownerId);
+    // length() counts characters in both SQL dialects (JS .length would count UTF-16 units). The
+    // bytes the subtree used go with its rows (per-collection counters).
     await this.run('DELETE FROM collections WHERE substr(path, 1, length(?)) = ?', c.path, c.path);
   }
   async moveCollection(id: number, newPath: string, newParentId: number, now: number): Promise<void> {
@@ -208,11 +214,12 @@ export class SqlTx extends SqlSessionTx implements StoreTx {
     return true;
   }
   async usedBytes(ownerId: number): Promise<number> {
-    return (await this.get<{ used_bytes: number }>('SELECT used_bytes FROM users WHERE id = ?', ownerId))?.used_bytes ?? 0;
+    return (await this.get<{ n: number }>('SELECT COALESCE(SUM(used_bytes), 0) AS n FROM collections WHERE owner_id = ?', ownerId))?.n ?? 0;
   }
   private async adjustUsedBytes(collectionId: number, delta: number): Promise<void> {
     if (delta === 0) return;
-    await this.run('UPDATE users SET used_bytes = CASE WHEN used_bytes + ? > 0 THEN used_bytes + ? ELSE 0 END WHERE id = (SELECT owner_id FROM collections WHERE id = ?)', delta, delta, collectionId);
+    this.revisedCollection = collectionId;
+    await this.run('UPDATE collections SET used_bytes = CASE WHEN used_bytes + ? > 0 THEN used_bytes + ? ELSE 0 END WHERE id = ?', delta, delta, collectionId);
   }
   /** The collection whose revision this transaction bumped last: where concurrent writers collide. */
   revisedCollection: number | null = null;

@@ -238,4 +238,10 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX web_sessions_user ON web_sessions(user_id, created_at);
   `,
+  // 12: the bytes each collection's objects use, kept on the collection's row; a user's use is the
+  // sum over their collections (users.used_bytes is no longer written: a hot row for every PUT).
+  `
+  ALTER TABLE collections ADD COLUMN used_bytes INTEGER NOT NULL DEFAULT 0;
+  UPDATE collections SET used_bytes = (SELECT COALESCE(SUM(size), 0) FROM objects WHERE objects.collection_id = collections.id);
+  `,
 ];
