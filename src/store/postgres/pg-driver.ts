@@ -23,7 +23,7 @@ function prepare(sql: string): Prepared {
 export class PgDriver implements SqlDriver {
   readonly dialect = 'postgres' as const;
 
-  constructor(private readonly client: PoolClient) {}
+  constructor(private readonly client: PoolClient, readonly lockRows: boolean) {}
 
   async get<T>(sql: string, params: unknown[]): Promise<T | undefined> {
     return (await this.all<T>(sql, params))[0];

@@ -2,11 +2,15 @@
  * PostgreSQL backend of the store (pg). Several `reefknot serve` processes may share one database
  * and nothing else (docs/deploying.md):
  *
- * - every write runs in one REPEATABLE READ transaction. Two requests changing the same row (the
- *   same object, or the same collection's revision, which every object write bumps) cannot both
- *   commit: the loser gets a serialization failure and its whole request function runs again on a
- *   fresh snapshot, where its preconditions (If-Match, If-None-Match, UID conflicts) are checked
- *   against the winner's result — a 412, never a lost update;
+ * - every write runs in one READ COMMITTED transaction whose object reads lock the rows they read
+ *   (SELECT … FOR UPDATE, sql-tx.ts). Two requests changing the same object queue: the second
+ *   reads the first one's committed result, so its preconditions (If-Match, If-None-Match) and
+ *   read-modify-write merges see it — a 412, never a lost update. Sync revisions are bumped with
+ *   one UPDATE … RETURNING on the calendar's row, which queues writers of one calendar, so every
+ *   change gets its own revision in commit order;
+ * - what still collides (two creations of one name: a unique violation; a deadlock between
+ *   invitations crossing calendars; a lock wait past LOCK_TIMEOUT_MS) rolls the transaction back
+ *   and runs the whole request function again, behind a per-calendar lock after the first loss;
  * - reads run in a REPEATABLE READ, READ ONLY transaction: one snapshot per request;
  * - a transaction that queued a delivery sends NOTIFY, and every process LISTENs, so the delivery
  *   worker that is free picks the message up at once; claims use FOR UPDATE SKIP LOCKED;
@@ -29,8 +33,12 @@ const MIGRATION_LOCK = 7_346_221_905;
 const MAX_ATTEMPTS = 30;
 /** A unique key that is still taken after this many fresh snapshots is a real duplicate, not a race. */
 const MAX_UNIQUE_RETRIES = 3;
-/** How long a write waits for a row lock before it is rolled back and run again. */
-const LOCK_TIMEOUT_MS = 50;
+/**
+ * How long a write waits for a row lock before it is rolled back and run again: long enough for
+ * the usual queue behind another write of the same calendar, short of PostgreSQL's one-second
+ * deadlock detection, so a deadlock between invitations crossing several calendars costs less.
+ */
+const LOCK_TIMEOUT_MS = 500;
 /** Advisory lock class for "writers retrying on this collection" (the object id is the collection id). */
 const RETRY_LOCK_CLASS = 7_346;
 
@@ -186,7 +194,7 @@ export class PgStore implements Store {
           await client.query('SELECT pg_advisory_lock($1, $2)', [RETRY_LOCK_CLASS, locked]);
         }
         await client.query(begin);
-        tx = new SqlTx(new PgDriver(client));
+        tx = new SqlTx(new PgDriver(client, writes));
         const result = await fn(tx);
         if (writes && tx.deliveriesQueued) await client.query(`NOTIFY ${WAKE_CHANNEL}`);
         await client.query('COMMIT');
@@ -212,10 +220,7 @@ export class PgStore implements Store {
   }
 
   write<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    // A writer that waits for another's row lock is bound to lose anyway (REPEATABLE READ fails it
-    // once the other commits), and waits across several calendars can form deadlock cycles that
-    // PostgreSQL only breaks after a second: give up at once and retry instead.
-    return this.transaction(`BEGIN ISOLATION LEVEL REPEATABLE READ; SET LOCAL lock_timeout = '${LOCK_TIMEOUT_MS}ms'`, fn, true);
+    return this.transaction(`BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = '${LOCK_TIMEOUT_MS}ms'`, fn, true);
   }
 
   read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {

@@ -7,6 +7,8 @@
 export interface SqlDriver {
   /** For the few statements that differ (row locks exist only on PostgreSQL). */
   readonly dialect: 'sqlite' | 'postgres';
+  /** Object reads lock the rows they return (FOR UPDATE): PostgreSQL write transactions. */
+  readonly lockRows: boolean;
   get<T>(sql: string, params: unknown[]): Promise<T | undefined>;
   all<T>(sql: string, params: unknown[]): Promise<T[]>;
   /** Runs a statement; `changes` is the number of rows it inserted, updated or deleted. */

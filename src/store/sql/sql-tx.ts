@@ -22,6 +22,8 @@ interface ObjectRecord {
 
 /** Instances longer than this go to a second, small scan, so short ones can be found by start alone. */
 const LONG_SPAN_MS = 7 * 86_400_000;
+/** Instance rows per INSERT (6 parameters each; SQLite allows 32,766 parameters per statement). */
+const INSTANCE_BATCH = 100;
 
 /**
  * A user's row with the bytes they use, summed from their collections' counters: each write
@@ -130,13 +132,37 @@ export class SqlTx extends SqlSessionTx implements StoreTx {
 
   // Objects ----------------------------------------------------------------------------------
   async getObject(collectionId: number, name: string): Promise<ObjectRow | null> {
-    const r = await this.get<ObjectRecord>(`SELECT ${META_COLUMNS}, content FROM objects WHERE collection_id = ? AND name = ?`, collectionId, name);
+    await this.lockName(collectionId, name);
+    const r = await this.get<ObjectRecord>(`SELECT ${META_COLUMNS}, content FROM objects WHERE collection_id = ? AND name = ?${this.forUpdate}`, collectionId, name);
     return r ? { ...toMeta(r), content: r.content as Buffer } : null;
   }
   async getObjectMeta(collectionId: number, name: string): Promise<ObjectMeta | null> {
-    const r = await this.get<ObjectRecord>(`SELECT ${META_COLUMNS} FROM objects WHERE collection_id = ? AND name = ?`, collectionId, name);
+    await this.lockName(collectionId, name);
+    const r = await this.get<ObjectRecord>(`SELECT ${META_COLUMNS} FROM objects WHERE collection_id = ? AND name = ?${this.forUpdate}`, collectionId, name);
     return r ? toMeta(r) : null;
   }
+  /**
+   * In a PostgreSQL write transaction (READ COMMITTED) an object read before it is written locks
+   * its row: a concurrent writer of the same object waits, then reads the committed result, so
+   * If-Match and read-modify-write (an attendee's answer merged into the organizer's copy) see
+   * the latest version and never overwrite a change they did not see.
+   */
+  private get forUpdate(): string {
+    return this.db.lockRows ? ' FOR UPDATE' : '';
+  }
+  /**
+   * A name that does not exist yet has no row to lock, so two creations of it would both see it
+   * absent and the second would silently replace the first: a transaction-scoped advisory lock on
+   * (collection, name), taken before the name is looked up, makes the second wait and see it.
+   */
+  private async lockName(collectionId: number, name: string): Promise<void> {
+    if (!this.db.lockRows) return;
+    const key = `${collectionId}/${name}`;
+    if (this.lockedNames.has(key)) return;
+    this.lockedNames.add(key);
+    await this.run('SELECT pg_advisory_xact_lock((CAST(? AS BIGINT) << 32) | (CAST(hashtext(?) AS BIGINT) & 4294967295))', collectionId, name);
+  }
+  private readonly lockedNames = new Set<string>();
   async listObjects(collectionId: number): Promise<ObjectMeta[]> {
     return (await this.all<ObjectRecord>(`SELECT ${META_COLUMNS} FROM objects WHERE collection_id = ? ORDER BY name`, collectionId)).map(toMeta);
   }
@@ -145,7 +171,8 @@ export class SqlTx extends SqlSessionTx implements StoreTx {
     return r ? toMeta(r) : null;
   }
   async putObject(collectionId: number, o: PutObjectInput): Promise<boolean> {
-    const old = await this.get<{ id: number; size: number }>('SELECT id, size FROM objects WHERE collection_id = ? AND name = ?', collectionId, o.name);
+    await this.lockName(collectionId, o.name);
+    const old = await this.get<{ id: number; size: number }>(`SELECT id, size FROM objects WHERE collection_id = ? AND name = ?${this.forUpdate}`, collectionId, o.name);
     const s = o.summary;
     const t = s?.timeIndex ?? null;
     const values = [o.etag, o.contentType, o.content.length, o.content, s?.uid ?? null, s?.componentType ?? null,
@@ -165,9 +192,13 @@ export class SqlTx extends SqlSessionTx implements StoreTx {
     }
     if (o.scheduleTag !== undefined) await this.run('UPDATE objects SET schedule_tag = ? WHERE id = ?', o.scheduleTag, id);
     await this.run('UPDATE objects SET time_exact = ? WHERE id = ?', t?.exact ? 1 : 0, id);
-    for (const span of t?.spans ?? []) {
-      await this.run('INSERT INTO instances (object_id, collection_id, long, start, "end", busy) VALUES (?, ?, ?, ?, ?, ?)',
-        id, collectionId, span.end - span.start > LONG_SPAN_MS ? 1 : 0, span.start, span.end, span.busy ?? 1);
+    // Many rows per statement: a recurring event has hundreds of spans, and each statement is a
+    // round trip on PostgreSQL.
+    const spans = t?.spans ?? [];
+    for (let i = 0; i < spans.length; i += INSTANCE_BATCH) {
+      const batch = spans.slice(i, i + INSTANCE_BATCH);
+      await this.run(`INSERT INTO instances (object_id, collection_id, long, start, "end", busy) VALUES ${batch.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
+        ...batch.flatMap((span) => [id, collectionId, span.end - span.start > LONG_SPAN_MS ? 1 : 0, span.start, span.end, span.busy ?? 1]));
     }
     await this.adjustUsedBytes(collectionId, o.content.length - (old?.size ?? 0));
     await this.logChange(collectionId, o.name, false, o.now);
@@ -205,7 +236,8 @@ export class SqlTx extends SqlSessionTx implements StoreTx {
     return out;
   }
   async deleteObject(collectionId: number, name: string, now: number): Promise<boolean> {
-    const old = await this.get<{ size: number }>('SELECT size FROM objects WHERE collection_id = ? AND name = ?', collectionId, name);
+    await this.lockName(collectionId, name);
+    const old = await this.get<{ size: number }>(`SELECT size FROM objects WHERE collection_id = ? AND name = ?${this.forUpdate}`, collectionId, name);
     if (!old) return false;
     await this.run('DELETE FROM objects WHERE collection_id = ? AND name = ?', collectionId, name);
     await this.run('DELETE FROM properties WHERE collection_id = ? AND object_name = ?', collectionId, name);

@@ -4,6 +4,8 @@ import type { SqlDriver } from '../sql/sql-base.js';
 
 export class SqliteDriver implements SqlDriver {
   readonly dialect = 'sqlite' as const;
+  /** SQLite has one writer at a time: nothing to lock. */
+  readonly lockRows = false;
   private readonly statements = new Map<string, Database.Statement>();
 
   constructor(private readonly db: Database.Database) {}
