@@ -5,9 +5,9 @@
  * - every write runs in one READ COMMITTED transaction whose object reads lock the rows they read
  *   (SELECT … FOR UPDATE, sql-tx.ts). Two requests changing the same object queue: the second
  *   reads the first one's committed result, so its preconditions (If-Match, If-None-Match) and
- *   read-modify-write merges see it — a 412, never a lost update. Sync revisions are bumped with
- *   one UPDATE … RETURNING on the calendar's row, which queues writers of one calendar, so every
- *   change gets its own revision in commit order;
+ *   read-modify-write merges see it — a 412, never a lost update. Sync revisions and byte counts
+ *   are written last (SqlTx.finish), one UPDATE … RETURNING per calendar in id order: writers of
+ *   one calendar queue only for that moment, get revisions in commit order, and cannot deadlock;
  * - what still collides (two creations of one name: a unique violation; a deadlock between
  *   invitations crossing calendars; a lock wait past LOCK_TIMEOUT_MS) rolls the transaction back
  *   and runs the whole request function again, behind a per-calendar lock after the first loss;
@@ -196,6 +196,7 @@ export class PgStore implements Store {
         await client.query(begin);
         tx = new SqlTx(new PgDriver(client, writes));
         const result = await fn(tx);
+        if (writes) await tx.finish();
         if (writes && tx.deliveriesQueued) await client.query(`NOTIFY ${WAKE_CHANNEL}`);
         await client.query('COMMIT');
         return result;

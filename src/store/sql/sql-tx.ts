@@ -22,6 +22,8 @@ interface ObjectRecord {
 
 /** Instances longer than this go to a second, small scan, so short ones can be found by start alone. */
 const LONG_SPAN_MS = 7 * 86_400_000;
+/** Change-log rows per INSERT. */
+const CHANGE_BATCH = 200;
 /** Instance rows per INSERT (6 parameters each; SQLite allows 32,766 parameters per statement). */
 const INSTANCE_BATCH = 100;
 
@@ -246,21 +248,61 @@ export class SqlTx extends SqlSessionTx implements StoreTx {
     return true;
   }
   async usedBytes(ownerId: number): Promise<number> {
-    return (await this.get<{ n: number }>('SELECT COALESCE(SUM(used_bytes), 0) AS n FROM collections WHERE owner_id = ?', ownerId))?.n ?? 0;
+    const rows = await this.all<{ id: number; used_bytes: number }>('SELECT id, used_bytes FROM collections WHERE owner_id = ?', ownerId);
+    return rows.reduce((n, r) => n + r.used_bytes + (this.pending.get(r.id)?.bytes ?? 0), 0);
   }
-  private async adjustUsedBytes(collectionId: number, delta: number): Promise<void> {
-    if (delta === 0) return;
-    this.revisedCollection = collectionId;
-    await this.run('UPDATE collections SET used_bytes = CASE WHEN used_bytes + ? > 0 THEN used_bytes + ? ELSE 0 END WHERE id = ?', delta, delta, collectionId);
-  }
-  /** The collection whose revision this transaction bumped last: where concurrent writers collide. */
+
+  /**
+   * What this transaction changed per collection, written by finish() just before commit: the
+   * collection rows (revision, bytes used) are then locked for the last moment of the transaction
+   * only, and always in the same order (by id), so writers of one calendar queue briefly and
+   * writers crossing several calendars (invitations) cannot deadlock on them.
+   */
+  private readonly pending = new Map<number, { bytes: number; changes: { name: string; deleted: boolean }[]; now: number }>();
+  /** The collection this transaction changed last: where a concurrent writer most likely collided. */
   revisedCollection: number | null = null;
 
+  private pendingFor(collectionId: number, now: number): { bytes: number; changes: { name: string; deleted: boolean }[]; now: number } {
+    let p = this.pending.get(collectionId);
+    if (!p) {
+      p = { bytes: 0, changes: [], now };
+      this.pending.set(collectionId, p);
+    }
+    p.now = Math.max(p.now, now);
+    return p;
+  }
+  private async adjustUsedBytes(collectionId: number, delta: number): Promise<void> {
+    this.pendingFor(collectionId, 0).bytes += delta;
+  }
   private async logChange(collectionId: number, name: string, deleted: boolean, now: number): Promise<void> {
     this.revisedCollection = collectionId;
-    const r = await this.get<{ revision: number }>('UPDATE collections SET revision = revision + 1, modified_at = ? WHERE id = ? RETURNING revision', now, collectionId);
-    if (!r) return;
-    await this.run('INSERT INTO changes (collection_id, revision, name, deleted) VALUES (?, ?, ?, ?)', collectionId, r.revision, name, deleted ? 1 : 0);
+    this.pendingFor(collectionId, now).changes.push({ name, deleted });
+  }
+
+  /** Starts a transaction's bookkeeping afresh (a reused SQLite transaction object, a retry). */
+  begin(): void {
+    this.pending.clear();
+    this.deliveriesQueued = false;
+  }
+
+  /** Writes the change log and counters of every collection changed; call just before COMMIT. */
+  async finish(): Promise<void> {
+    for (const id of [...this.pending.keys()].sort((a, b) => a - b)) {
+      const p = this.pending.get(id);
+      if (!p) continue;
+      this.revisedCollection = id;
+      const k = p.changes.length;
+      const r = await this.get<{ revision: number }>(`UPDATE collections SET revision = revision + ?, used_bytes = CASE WHEN used_bytes + ? > 0 THEN used_bytes + ? ELSE 0 END,
+        modified_at = CASE WHEN ? > 0 THEN ? ELSE modified_at END WHERE id = ? RETURNING revision`, k, p.bytes, p.bytes, k, p.now, id);
+      // The collection was deleted in this transaction: its change log went with it.
+      if (!r || k === 0) continue;
+      for (let i = 0; i < k; i += CHANGE_BATCH) {
+        const batch = p.changes.slice(i, i + CHANGE_BATCH);
+        await this.run(`INSERT INTO changes (collection_id, revision, name, deleted) VALUES ${batch.map(() => '(?, ?, ?, ?)').join(', ')}`,
+          ...batch.flatMap((c, j) => [id, r.revision - k + 1 + i + j, c.name, c.deleted ? 1 : 0]));
+      }
+    }
+    this.pending.clear();
   }
 
   // Dead properties ----------------------------------------------------------------------------

@@ -56,9 +56,10 @@ export class SqliteStore implements Store {
       // IMMEDIATE takes the write lock at once, so another process (a CLI command while `serve`
       // runs) waits on busy_timeout instead of failing half-way.
       this.writer.exec('BEGIN IMMEDIATE');
-      this.writeTx.deliveriesQueued = false;
+      this.writeTx.begin();
       try {
         const result = await fn(this.writeTx);
+        await this.writeTx.finish();
         this.writer.exec('COMMIT');
         if (this.writeTx.deliveriesQueued) this.events.emit('delivery');
         return result;
