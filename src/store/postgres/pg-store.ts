@@ -177,7 +177,7 @@ export class PgStore implements Store {
     return client;
   }
 
-  private async transaction<T>(begin: string, fn: (tx: SqlTx) => Promise<T>, writes: boolean): Promise<T> {
+  private async writeTransaction<T>(begin: string, fn: (tx: SqlTx) => Promise<T>): Promise<T> {
     let contended: number | null = null;
     let uniqueRetries = 0;
     for (let attempt = 1; ; attempt++) {
@@ -194,10 +194,10 @@ export class PgStore implements Store {
           await client.query('SELECT pg_advisory_lock($1, $2)', [RETRY_LOCK_CLASS, locked]);
         }
         await client.query(begin);
-        tx = new SqlTx(new PgDriver(client, writes));
+        tx = new SqlTx(new PgDriver(client, true));
         const result = await fn(tx);
-        if (writes) await tx.finish();
-        if (writes && tx.deliveriesQueued) await client.query(`NOTIFY ${WAKE_CHANNEL}`);
+        await tx.finish();
+        if (tx.deliveriesQueued) await client.query(`NOTIFY ${WAKE_CHANNEL}`);
         await client.query('COMMIT');
         return result;
       } catch (e) {
@@ -221,11 +221,34 @@ export class PgStore implements Store {
   }
 
   write<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    return this.transaction(`BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = '${LOCK_TIMEOUT_MS}ms'`, fn, true);
+    return this.writeTransaction(`BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = '${LOCK_TIMEOUT_MS}ms'`, fn);
   }
 
-  read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    return this.transaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', fn, false);
+  async read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    const client = await this.connect();
+    let done = false;
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const result = await fn(new SqlTx(new PgDriver(client, false)));
+      // A read has nothing to make durable: the answer goes out while COMMIT ends the snapshot,
+      // and the connection returns to the pool once it has.
+      done = true;
+      client.query('COMMIT').then(() => client.release(), () => client.release(true));
+      return result;
+    } catch (e) {
+      if (isUnavailable(e)) {
+        done = true;
+        client.release(true);
+        throw unavailable(e);
+      }
+      throw e;
+    } finally {
+      if (!done) {
+        let broken = false;
+        await client.query('ROLLBACK').catch(() => { broken = true; });
+        client.release(broken);
+      }
+    }
   }
 
   onDeliveryQueued(listener: () => void): () => void {
