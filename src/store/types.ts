@@ -252,6 +252,12 @@ export interface StoreTx {
   // Objects (calendar object resources, or any resource in a plain collection).
   getObject(collectionId: number, name: string): Promise<ObjectRow | null>;
   getObjectMeta(collectionId: number, name: string): Promise<ObjectMeta | null>;
+  /**
+   * A hint before reading many objects' contents: where every statement is a round trip
+   * (PostgreSQL), loads them in one, and the getObject calls that follow in this read are
+   * answered from memory. SQLite, in process, ignores it.
+   */
+  prefetchObjects(collectionId: number, names: string[]): Promise<void>;
   listObjects(collectionId: number): Promise<ObjectMeta[]>;
   findObjectByUid(collectionId: number, uid: string): Promise<ObjectMeta | null>;
   /**

@@ -990,4 +990,21 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
     await store.close();
     cleanup();
   });
+
+  test(`${name}: prefetched objects read exactly as without the hint, once or twice, missing ones too`, async () => {
+    const { store, cal, cleanup } = await setup();
+    await store.write(async (tx) => {
+      await tx.putObject(cal, put('a.ics', 'alpha'));
+      await tx.putObject(cal, put('b.ics', 'beta'));
+    });
+    const plain = await store.read(async (tx) => [await tx.getObject(cal, 'a.ics'), await tx.getObject(cal, 'b.ics'), await tx.getObject(cal, 'c.ics')]);
+    const hinted = await store.read(async (tx) => {
+      await tx.prefetchObjects(cal, ['a.ics', 'b.ics', 'c.ics']);
+      return [await tx.getObject(cal, 'a.ics'), await tx.getObject(cal, 'b.ics'), await tx.getObject(cal, 'c.ics'), await tx.getObject(cal, 'a.ics')];
+    });
+    assert.deepEqual(hinted, [...plain, plain[0]]);
+    assert.equal(hinted[1]?.content.toString(), 'beta');
+    await store.close();
+    cleanup();
+  });
 }

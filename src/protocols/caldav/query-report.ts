@@ -33,6 +33,10 @@ export async function runCalendarQuery(root: XmlElement, target: Resource, ctx: 
     throw e;
   }
   const parsed = new Map<string, Component>(matches.flatMap((m): [string, Component][] => (m.calendar ? [[m.resource.path, m.calendar]] : [])));
+  // Calendar data is the stored text of every match: fetched in one go rather than one by one.
+  if (request.kind !== 'prop' || request.props.some((p) => p.ns === NS.CALDAV && p.name === 'calendar-data')) {
+    await ctx.resources.prefetch(ctx.snapshot, matches.map((m) => m.resource));
+  }
   const extra = calendarDataProperty(ctx, queries, parsed, defaultTimezone);
   const responses: XmlElement[] = [];
   for (const m of matches) responses.push(await dav.propfind.response(m.resource, request, ctx, extra));

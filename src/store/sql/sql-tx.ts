@@ -22,6 +22,8 @@ interface ObjectRecord {
 
 /** Instances longer than this go to a second, small scan, so short ones can be found by start alone. */
 const LONG_SPAN_MS = 7 * 86_400_000;
+/** Objects per prefetch statement. */
+const PREFETCH_BATCH = 200;
 /** Change-log rows per INSERT. */
 const CHANGE_BATCH = 200;
 /** Instance rows per INSERT (6 parameters each; SQLite allows 32,766 parameters per statement). */
@@ -134,10 +136,26 @@ export class SqlTx extends SqlSessionTx implements StoreTx {
 
   // Objects ----------------------------------------------------------------------------------
   async getObject(collectionId: number, name: string): Promise<ObjectRow | null> {
+    const fetched = this.prefetched.get(`${collectionId}/${name}`);
+    if (fetched) {
+      this.prefetched.delete(`${collectionId}/${name}`);
+      return fetched;
+    }
     await this.lockName(collectionId, name);
     const r = await this.get<ObjectRecord>(`SELECT ${META_COLUMNS}, content FROM objects WHERE collection_id = ? AND name = ?${this.forUpdate}`, collectionId, name);
     return r ? { ...toMeta(r), content: r.content as Buffer } : null;
   }
+  async prefetchObjects(collectionId: number, names: string[]): Promise<void> {
+    // Only where a transaction object serves one read (PostgreSQL); SQLite's read transaction
+    // object is shared by concurrent reads, and its reads cost no round trip anyway.
+    if (this.db.dialect !== 'postgres' || this.db.lockRows) return;
+    for (let i = 0; i < names.length; i += PREFETCH_BATCH) {
+      const batch = names.slice(i, i + PREFETCH_BATCH);
+      const rows = await this.all<ObjectRecord>(`SELECT ${META_COLUMNS}, content FROM objects WHERE collection_id = ? AND name IN (${batch.map(() => '?').join(', ')})`, collectionId, ...batch);
+      for (const r of rows) this.prefetched.set(`${collectionId}/${r.name}`, { ...toMeta(r), content: r.content as Buffer });
+    }
+  }
+  private readonly prefetched = new Map<string, ObjectRow>();
   async getObjectMeta(collectionId: number, name: string): Promise<ObjectMeta | null> {
     await this.lockName(collectionId, name);
     const r = await this.get<ObjectRecord>(`SELECT ${META_COLUMNS} FROM objects WHERE collection_id = ? AND name = ?${this.forUpdate}`, collectionId, name);
