@@ -46,6 +46,9 @@ export function indexableRange(filter: CompFilter): TimeRange | null {
   return null;
 }
 
+/** Objects whose texts are fetched together before they are parsed (bounded memory). */
+const PREFETCH_CHUNK = 200;
+
 export class CalendarQueryService {
   private readonly zones = new TimezoneCache();
 
@@ -93,7 +96,8 @@ export class CalendarQueryService {
     const options = { defaultTimezone, maxInstances: this.ctx.limits.maxInstances };
     const matches: QueryMatch[] = [];
     const plain = isPlainEventRange(filter);
-    for (const meta of metas) {
+    for (const [i, meta] of metas.entries()) {
+      if (i % PREFETCH_CHUNK === 0) await this.prefetch(snapshot, base, metas.slice(i, i + PREFETCH_CHUNK).filter((m) => !(plain && 'decided' in m && m.decided && m.componentType === 'VEVENT')));
       if (plain && 'decided' in meta && meta.decided && meta.componentType === 'VEVENT') {
         // Design.md: only objects the index cannot decide are parsed.
         if (meta.hit) matches.push({ resource: { type: 'object', path: base.path + meta.name, collection: base.collection, object: meta, access: base.access }, calendar: null });
@@ -105,6 +109,11 @@ export class CalendarQueryService {
     return matches;
   }
 
+  /** Objects about to be loaded one by one: their texts in one round trip where that matters. */
+  private prefetch(snapshot: Snapshot, base: CollectionView, metas: ObjectMeta[]): Promise<void> {
+    return this.resources.prefetch(snapshot, metas.map((m) => ({ type: 'object' as const, path: base.path + m.name, collection: base.collection, object: m, access: base.access })));
+  }
+
   /** One VFREEBUSY for the calendar over [start, end) (RFC 4791 §7.10), from index candidates only. */
   async freeBusy(snapshot: Snapshot, principal: Principal, target: Resource, range: { start: number; end: number }, defaultTimezone?: string): Promise<string> {
     if (target.type !== 'collection') return toVfreebusy(busyPeriods([], range, { maxInstances: 1 }), range, { now: this.ctx.now() });
@@ -114,8 +123,10 @@ export class CalendarQueryService {
     // Objects the index decides give their busy time straight from their instance spans; only the rest are parsed.
     const indexed = await this.resources.busySpans(snapshot, target.collection, range.start, range.end);
     const calendars: Component[] = [];
-    for (const meta of await this.candidates(snapshot, target.collection, range)) {
-      if (!indexed.decided.has(meta.name)) calendars.push((await this.load(snapshot, view, meta)).calendar);
+    const toParse = (await this.candidates(snapshot, target.collection, range)).filter((meta) => !indexed.decided.has(meta.name));
+    for (const [i, meta] of toParse.entries()) {
+      if (i % PREFETCH_CHUNK === 0) await this.prefetch(snapshot, view, toParse.slice(i, i + PREFETCH_CHUNK));
+      calendars.push((await this.load(snapshot, view, meta)).calendar);
     }
     const parsed = busyPeriods(calendars, range, { defaultTimezone, maxInstances: this.ctx.limits.maxInstances });
     const busy = {
