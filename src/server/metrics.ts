@@ -32,9 +32,10 @@ export class Metrics {
       '# HELP reefknot_deliveries Scheduling messages for other servers, by status.',
       '# TYPE reefknot_deliveries gauge',
     ];
-    const deliveries = await app.store.read((tx) => tx.listDeliveries({}));
-    for (const status of ['pending', 'sent', 'delivered', 'failed']) {
-      lines.push(`reefknot_deliveries{status="${status}"} ${deliveries.filter((d) => d.status === status).length}`);
+    // Counted in the database, so every process reports the shared queue, and cheaply.
+    const counts = await app.store.read((tx) => tx.countDeliveries());
+    for (const status of ['pending', 'sent', 'delivered', 'failed'] as const) {
+      lines.push(`reefknot_deliveries{status="${status}"} ${counts[status]}`);
     }
     lines.push('# HELP reefknot_uptime_seconds Seconds since the server started.', '# TYPE reefknot_uptime_seconds gauge', `reefknot_uptime_seconds ${Math.round((Date.now() - this.started) / 1000)}`);
     return `${lines.join('\n')}\n`;

@@ -303,6 +303,8 @@ export interface StoreTx {
   // Deliveries to recipients that are not local.
   addDelivery(d: Omit<DeliveryRow, 'id' | 'attempts' | 'lastError' | 'updatedAt'>): Promise<DeliveryRow>;
   listDeliveries(filter: { ownerId?: number; uid?: string; status?: DeliveryRow['status'] }): Promise<DeliveryRow[]>;
+  /** How many deliveries there are in each status (for /metrics). */
+  countDeliveries(): Promise<Record<DeliveryRow['status'], number>>;
   /**
    * Takes up to `limit` pending deliveries due at `now` for this worker: their next try moves
    * `leaseMs` ahead, so no other worker (or process) takes them while they are being sent; on

@@ -31,21 +31,27 @@ async function multiget(root: XmlElement, target: Resource, ctx: DavContext, dav
   const hrefs = elements(root, NS.DAV, 'href').map((h) => textOf(h).trim());
   if (hrefs.length === 0) throw new ReefknotError('bad-request', 'calendar-multiget needs at least one DAV:href');
   const extra = calendarDataProperty(ctx, queries);
-  const responses: XmlElement[] = [];
+  // Resolve every href first, so the calendar data of all found objects is fetched in one go.
+  const found: { href: string; resource: Resource | null; refused?: number }[] = [];
   for (const href of hrefs) {
-    const status = (code: number): XmlElement => el(NS.DAV, 'response', [el(NS.DAV, 'href', [href]), el(NS.DAV, 'status', [statusLine(code)])]);
-    let r: Resource | null;
     try {
       const path = dav.deps.hrefs.fromHref(href);
-      r = path.startsWith(target.path) ? await ctx.resources.resolve(ctx.snapshot, ctx.principal, path) : null;
+      found.push({ href, resource: path.startsWith(target.path) ? await ctx.resources.resolve(ctx.snapshot, ctx.principal, path) : null });
     } catch (e) {
       if (e instanceof ReefknotError && (e.kind === 'forbidden' || e.kind === 'bad-request')) {
-        responses.push(status(e.kind === 'forbidden' ? 403 : 404));
+        found.push({ href, resource: null, refused: e.kind === 'forbidden' ? 403 : 404 });
         continue;
       }
       throw e;
     }
-    responses.push(r ? await dav.propfind.response(r, request, ctx, extra) : status(404));
+  }
+  if (request.kind !== 'prop' || request.props.some((p) => p.ns === NS.CALDAV && p.name === 'calendar-data')) {
+    await ctx.resources.prefetch(ctx.snapshot, found.flatMap((f) => (f.resource ? [f.resource] : [])));
+  }
+  const responses: XmlElement[] = [];
+  for (const { href, resource, refused } of found) {
+    if (resource) responses.push(await dav.propfind.response(resource, request, ctx, extra));
+    else responses.push(el(NS.DAV, 'response', [el(NS.DAV, 'href', [href]), el(NS.DAV, 'status', [statusLine(refused ?? 404)])]));
   }
   return multistatus(responses);
 }

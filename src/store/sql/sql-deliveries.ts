@@ -36,6 +36,12 @@ export class SqlDeliveryTx extends SqlAccessTx {
     return (await this.all<DeliveryRecord>(sql, ...params)).map(toDelivery);
   }
 
+  async countDeliveries(): Promise<Record<DeliveryRow['status'], number>> {
+    const counts: Record<DeliveryRow['status'], number> = { pending: 0, sent: 0, delivered: 0, failed: 0 };
+    for (const r of await this.all<{ status: DeliveryRow['status']; n: number }>('SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status')) counts[r.status] = r.n;
+    return counts;
+  }
+
   async claimDueDeliveries(now: number, limit: number, leaseMs: number): Promise<DeliveryRow[]> {
     // SQLite has one writer at a time, so its claim needs no row locks.
     const lock = this.db.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
