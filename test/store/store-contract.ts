@@ -1012,4 +1012,19 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
     await store.close();
     cleanup();
   });
+
+  test(`${name}: inside a write, the user's bytes used already count that write's own objects`, async () => {
+    const { store, cal, cleanup } = await setup();
+    await store.write((tx) => tx.putObject(cal, put('a.ics', 'abc')));
+    const seen = await store.write(async (tx) => {
+      const alice = await tx.getUserByName('alice');
+      await tx.putObject(cal, put('b.ics', 'defgh'));
+      await tx.deleteObject(cal, 'a.ics', now);
+      return [alice?.usedBytes, (await tx.getUserByName('alice'))?.usedBytes, (await tx.getUserById(alice?.id ?? 0))?.usedBytes, await tx.usedBytes(alice?.id ?? 0)];
+    });
+    assert.deepEqual(seen, [3, 5, 5, 5]);
+    assert.equal((await store.read((tx) => tx.getUserByName('alice')))?.usedBytes, 5);
+    await store.close();
+    cleanup();
+  });
 }

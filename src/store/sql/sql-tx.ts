@@ -62,15 +62,15 @@ export class SqlTx extends SqlSessionTx implements StoreTx {
   }
   async getUserByName(name: string): Promise<UserRow | null> {
     const r = await this.get<UserRecord>(`SELECT ${USER_COLUMNS} FROM users u WHERE u.name = ?`, name);
-    return r ? toUser(r) : null;
+    return r ? this.withPendingBytes(toUser(r)) : null;
   }
   async getUserById(id: number): Promise<UserRow | null> {
     const r = await this.get<UserRecord>(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id = ?`, id);
-    return r ? toUser(r) : null;
+    return r ? this.withPendingBytes(toUser(r)) : null;
   }
   async getUserByAddress(address: string): Promise<UserRow | null> {
     const r = await this.get<UserRecord>(`SELECT ${USER_COLUMNS} FROM users u JOIN addresses a ON a.user_id = u.id WHERE a.address = ?`, address);
-    return r ? toUser(r) : null;
+    return r ? this.withPendingBytes(toUser(r)) : null;
   }
   async listUsers(): Promise<UserRow[]> {
     return (await this.all<UserRecord>(`SELECT ${USER_COLUMNS} FROM users u ORDER BY u.name`)).map(toUser);
@@ -264,6 +264,11 @@ export class SqlTx extends SqlSessionTx implements StoreTx {
     await this.adjustUsedBytes(collectionId, -old.size);
     await this.logChange(collectionId, name, true, now);
     return true;
+  }
+  /** A user's bytes used as this transaction will leave them (its own writes not yet counted in). */
+  private async withPendingBytes(user: UserRow): Promise<UserRow> {
+    if (this.pending.size === 0) return user;
+    return { ...user, usedBytes: await this.usedBytes(user.id) };
   }
   async usedBytes(ownerId: number): Promise<number> {
     const rows = await this.all<{ id: number; used_bytes: number }>('SELECT id, used_bytes FROM collections WHERE owner_id = ?', ownerId);
