@@ -100,38 +100,51 @@ describe('a serve process killed mid-write', () => {
   });
 });
 
+/**
+ * Invitations queued while the relay takes a message's data and never answers; the sending
+ * process is SIGKILLed mid-send. Then `takeOver` starts the process that finishes the job: the same
+ * one again (SQLite) or another one that was not sending (PostgreSQL). Every message must then
+ * arrive, each (event, guest) once among the mail the relay accepted, with stable Message-IDs.
+ */
+async function killMidDelivery(sender: (env: NodeJS.ProcessEnv, relay: TestRelay) => Promise<ServeProcess>, takeOver: (env: NodeJS.ProcessEnv, relay: TestRelay) => Promise<ServeProcess>): Promise<void> {
+  const relay = await TestRelay.start();
+  const env = { ...ENV, REEFKNOT_DELIVERY_LEASE_MS: '1500', REEFKNOT_DELIVERY_INTERVAL_MS: '300' };
+  relay.stalled = true;
+  const first = await sender(env, relay);
+  let second: ServeProcess | null = null;
+  try {
+    const uids = ['d-0', 'd-1', 'd-2'];
+    for (const uid of uids) {
+      const guests = 'ATTENDEE;RSVP=TRUE:mailto:g1@elsewhere.example\r\nATTENDEE;RSVP=TRUE:mailto:g2@elsewhere.example\r\n';
+      assert.equal(await put(first.url, `${uid}.ics`, ics(uid, `ORGANIZER:mailto:alice@example.com\r\nATTENDEE:mailto:alice@example.com\r\n${guests}`)), 201);
+    }
+    const t0 = Date.now();
+    while (relay.stalledMessages < 1 && Date.now() - t0 < 15_000) await sleep(20);
+    assert.ok(relay.stalledMessages >= 1, 'a message was being sent');
+    await stopServe(first.child, 'SIGKILL');
+    relay.stalled = false;
+    second = await takeOver(env, relay);
+    const t1 = Date.now();
+    while (relay.mails.length < 6 && Date.now() - t1 < 20_000) await sleep(50);
+    await sleep(1_000); // room for a second copy to show up
+    const pairs = relay.mails.map((m) => `${/UID:(\S+)/.exec(m.raw)?.[1]} ${m.to.join(',')}`).sort();
+    assert.deepEqual(pairs, uids.flatMap((u) => [`${u} g1@elsewhere.example`, `${u} g2@elsewhere.example`]).sort());
+    assert.equal(new Set(relay.mails.map((m) => m.parsed.messageId)).size, 6);
+  } finally {
+    await stopServe(first.child);
+    if (second) await stopServe(second.child);
+    await relay.down();
+  }
+}
+
 describe('a serve process killed mid-delivery', () => {
-  test('every message is sent after the restart, each (event, guest) once among acknowledged mail', async () => {
+  test('on SQLite: every message is sent after the restart, each (event, guest) once among acknowledged mail', async () => {
     const data = mkdtempSync(join(tmpdir(), 'reefknot-kill-'));
-    const relay = await TestRelay.start();
     try {
       addAlice(['--data', data]);
-      const env = { ...ENV, REEFKNOT_DELIVERY_LEASE_MS: '1500', REEFKNOT_DELIVERY_INTERVAL_MS: '300' };
-      relay.stalled = true;
-      let serve = await startServe(data, ['--smtp-relay', relay.url], env);
-      const uids = ['d-0', 'd-1', 'd-2'];
-      for (const uid of uids) {
-        const guests = 'ATTENDEE;RSVP=TRUE:mailto:g1@elsewhere.example\r\nATTENDEE;RSVP=TRUE:mailto:g2@elsewhere.example\r\n';
-        assert.equal(await put(serve.url, `${uid}.ics`, ics(uid, `ORGANIZER:mailto:alice@example.com\r\nATTENDEE:mailto:alice@example.com\r\n${guests}`)), 201);
-      }
-      const t0 = Date.now();
-      while (relay.stalledMessages < 1 && Date.now() - t0 < 15_000) await sleep(20);
-      assert.ok(relay.stalledMessages >= 1, 'a message was being sent');
-      await stopServe(serve.child, 'SIGKILL');
-      relay.stalled = false;
-      serve = await startServe(data, ['--smtp-relay', relay.url], env);
-      try {
-        const t1 = Date.now();
-        while (relay.mails.length < 6 && Date.now() - t1 < 20_000) await sleep(50);
-        await sleep(1_000); // room for a second copy to show up
-        const pairs = relay.mails.map((m) => `${/UID:(\S+)/.exec(m.raw)?.[1]} ${m.to.join(',')}`).sort();
-        assert.deepEqual(pairs, uids.flatMap((u) => [`${u} g1@elsewhere.example`, `${u} g2@elsewhere.example`]).sort());
-        assert.equal(new Set(relay.mails.map((m) => m.parsed.messageId)).size, 6);
-      } finally {
-        await stopServe(serve.child);
-      }
+      const start = (env: NodeJS.ProcessEnv, relay: TestRelay): Promise<ServeProcess> => startServe(data, ['--smtp-relay', relay.url], env);
+      await killMidDelivery(start, start);
     } finally {
-      await relay.down();
       rmSync(data, { recursive: true, force: true });
     }
   });
@@ -155,6 +168,15 @@ describe('on PostgreSQL', { skip: pgSkip ?? false }, () => {
     const url = await cluster.createDatabase();
     addAlice(['--store', url, '--data', join(dir, 'cli')]);
     await killMidWrite(join(dir, 'kill'), ['--store', url]);
+  });
+
+  test('a process killed mid-delivery: another process sends the message once its lease runs out', async () => {
+    const url = await cluster.createDatabase();
+    addAlice(['--store', url, '--data', join(dir, 'cli3')]);
+    await killMidDelivery(
+      (env, relay) => startServe(join(dir, 'sender'), ['--store', url, '--smtp-relay', relay.url], env),
+      (env, relay) => startServe(join(dir, 'other'), ['--store', url, '--smtp-relay', relay.url], env),
+    );
   });
 
   test('PostgreSQL restarted under load: requests fail with 503 while it is down and recover by themselves', async () => {
