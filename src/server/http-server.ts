@@ -20,7 +20,7 @@ import { WebApp } from './web-app.js';
 import { IScheduleHandler } from '../protocols/ischedule/handler.js';
 import { FreeBusyUrlHandler } from '../protocols/freebusy-url/handler.js';
 import { Metrics, operations } from './metrics.js';
-import { StoreConflictError, StoreFullError, StoreUnavailableError } from '../store/types.js';
+import { StoreConflictError, StoreFullError, StoreUnavailableError } from '../store/errors.js';
 
 const REALM = 'Basic realm="Reefknot", charset="UTF-8"';
 

@@ -21,7 +21,7 @@ import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import pg from 'pg';
 import type { Store, StoreTx } from '../types.js';
-import { StoreConflictError, StoreUnavailableError } from '../types.js';
+import { StoreConflictError, StoreUnavailableError } from '../errors.js';
 import { SqlTx } from '../sql/sql-tx.js';
 import { PG_TYPES, PgDriver } from './pg-driver.js';
 import { PG_MIGRATIONS } from './pg-migrations.js';

@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events';
 import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Store, StoreTx } from '../types.js';
-import { StoreFullError } from '../types.js';
+import { StoreFullError } from '../errors.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { SqlTx } from '../sql/sql-tx.js';
 import { SqliteDriver } from './sqlite-driver.js';
