@@ -74,6 +74,19 @@ describe('several serve processes on one PostgreSQL store', { skip: skip ?? fals
     assert.deepEqual(results.filter((s) => s !== 412), [201], JSON.stringify(results));
   });
 
+  test('one UID stored under many names at once: exactly one wins, the others get no-uid-conflict', async () => {
+    const results = await Promise.all(Array.from({ length: 12 }, async (_, i) => {
+      const s = servers()[i % 2] as ServeProcess;
+      const r = await fetch(`${s.url}${CAL}same-uid-${i}.ics`, { method: 'PUT', headers: { ...auth, 'content-type': 'text/calendar' }, body: ics('one-uid') });
+      return { status: r.status, text: await r.text() };
+    }));
+    assert.deepEqual(results.filter((r) => r.status === 201).length, 1, JSON.stringify(results.map((r) => r.status)));
+    for (const r of results.filter((x) => x.status !== 201)) {
+      assert.equal(r.status, 403);
+      assert.match(r.text, /no-uid-conflict/);
+    }
+  });
+
   test('sync-collection on one process sees every change made concurrently through both', async () => {
     const sync = async (s: ServeProcess, token: string): Promise<{ token: string; hrefs: string[] }> => {
       const r = await fetch(`${s.url}${CAL}`, {

@@ -187,6 +187,9 @@ export class SqlTx extends SqlSessionTx implements StoreTx {
     return (await this.all<ObjectRecord>(`SELECT ${META_COLUMNS} FROM objects WHERE collection_id = ? ORDER BY name`, collectionId)).map(toMeta);
   }
   async findObjectByUid(collectionId: number, uid: string): Promise<ObjectMeta | null> {
+    // In a write, the UID is locked like a name: two creations of one UID under different names
+    // queue, and the second finds the first (CALDAV:no-uid-conflict), as on SQLite.
+    await this.lockName(collectionId, `/uid ${uid}`); // a name never holds a slash
     const r = await this.get<ObjectRecord>(`SELECT ${META_COLUMNS} FROM objects WHERE collection_id = ? AND uid = ?`, collectionId, uid);
     return r ? toMeta(r) : null;
   }
