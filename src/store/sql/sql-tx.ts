@@ -223,8 +223,8 @@ export class SqlTx extends SqlSessionTx implements StoreTx {
       await this.run(`INSERT INTO instances (object_id, collection_id, long, start, "end", busy) VALUES ${batch.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
         ...batch.flatMap((span) => [id, collectionId, span.end - span.start > LONG_SPAN_MS ? 1 : 0, span.start, span.end, span.busy ?? 1]));
     }
-    await this.adjustUsedBytes(collectionId, o.content.length - (old?.size ?? 0));
-    await this.logChange(collectionId, o.name, false, o.now);
+    this.adjustUsedBytes(collectionId, o.content.length - (old?.size ?? 0));
+    this.logChange(collectionId, o.name, false, o.now);
     return !old;
   }
   async objectsInRange(collectionId: number, start: number, end: number): Promise<RangeCandidate[]> {
@@ -264,8 +264,8 @@ export class SqlTx extends SqlSessionTx implements StoreTx {
     if (!old) return false;
     await this.run('DELETE FROM objects WHERE collection_id = ? AND name = ?', collectionId, name);
     await this.run('DELETE FROM properties WHERE collection_id = ? AND object_name = ?', collectionId, name);
-    await this.adjustUsedBytes(collectionId, -old.size);
-    await this.logChange(collectionId, name, true, now);
+    this.adjustUsedBytes(collectionId, -old.size);
+    this.logChange(collectionId, name, true, now);
     return true;
   }
   /** A user's bytes used as this transaction will leave them (its own writes not yet counted in). */
@@ -297,10 +297,10 @@ export class SqlTx extends SqlSessionTx implements StoreTx {
     p.now = Math.max(p.now, now);
     return p;
   }
-  private async adjustUsedBytes(collectionId: number, delta: number): Promise<void> {
+  private adjustUsedBytes(collectionId: number, delta: number): void {
     this.pendingFor(collectionId, 0).bytes += delta;
   }
-  private async logChange(collectionId: number, name: string, deleted: boolean, now: number): Promise<void> {
+  private logChange(collectionId: number, name: string, deleted: boolean, now: number): void {
     this.revisedCollection = collectionId;
     this.pendingFor(collectionId, now).changes.push({ name, deleted });
   }
@@ -333,7 +333,7 @@ export class SqlTx extends SqlSessionTx implements StoreTx {
 
   // Dead properties ----------------------------------------------------------------------------
   async getProperties(collectionId: number, objectName: string): Promise<DeadProperty[]> {
-    return await this.all<DeadProperty>('SELECT ns, name, value FROM properties WHERE collection_id = ? AND object_name = ?', collectionId, objectName);
+    return this.all<DeadProperty>('SELECT ns, name, value FROM properties WHERE collection_id = ? AND object_name = ?', collectionId, objectName);
   }
   async setProperty(collectionId: number, objectName: string, p: DeadProperty): Promise<void> {
     await this.run('INSERT INTO properties (collection_id, object_name, ns, name, value) VALUES (?, ?, ?, ?, ?) ON CONFLICT (collection_id, object_name, ns, name) DO UPDATE SET value = excluded.value',
